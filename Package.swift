@@ -1,0 +1,37 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+// Layout and module boundaries: see ARCHITECTURE notes in README.md.
+// Nothing imports upward: Tensor <- Datasets <- Training <- Recorder <- ffbench.
+let package = Package(
+    name: "ffbench",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "ffbench", targets: ["ffbench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // System-library shims.
+        .systemLibrary(name: "CBLAS", path: "Sources/CBLAS"),
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
+        .systemLibrary(name: "CCairo", path: "Sources/CCairo"),
+
+        .target(name: "Tensor", dependencies: ["CBLAS"]),
+        .target(name: "Datasets", dependencies: ["Tensor", "CZlib"]),
+        .target(name: "Recorder", dependencies: ["Tensor"]),
+        .executableTarget(
+            name: "ffbench",
+            dependencies: [
+                "Tensor", "Datasets", "Recorder", "CCairo",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+
+        .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
+        .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Tensor"]),
+        .testTarget(name: "CLITests", dependencies: ["ffbench"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,78 @@
+import CZlib
+import Foundation
+
+/// Reads a data file whole, inflating it when it is gzip-compressed
+/// (detected by its magic bytes, not its name).
+public enum DataFileReader {
+    public static func read(path: String) throws(DatasetError) -> [UInt8] {
+        guard FileManager.default.fileExists(atPath: path) else { throw .missingFile(path: path) }
+        let raw: Data
+        do { raw = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
+            throw .unreadable(path: path, reason: (error as NSError).localizedDescription)
+        }
+        if raw.count >= 2 && raw[raw.startIndex] == 0x1f && raw[raw.startIndex + 1] == 0x8b {
+            return try gunzip(raw, path: path)
+        }
+        return [UInt8](raw)
+    }
+
+    public static func gunzip(_ data: Data, path: String) throws(DatasetError) -> [UInt8] {
+        let result: Result<[UInt8], DatasetError> = data.withUnsafeBytes { p in
+            Result { () throws(DatasetError) in try gunzip(p, path: path) }
+        }
+        return try result.get()
+    }
+
+    /// Inflates one or more concatenated gzip members. zlib checks each
+    /// member's CRC-32 and length, so corruption cannot pass silently.
+    public static func gunzip(_ input: UnsafeRawBufferPointer, path: String) throws(DatasetError) -> [UInt8] {
+        // The trailer's ISIZE (size mod 2^32) is a good first capacity.
+        var capacity = 1 << 16
+        if input.count >= 4 {
+            let isize = Int(input.loadUnaligned(fromByteOffset: input.count - 4, as: UInt32.self).littleEndian)
+            capacity = max(capacity, isize)
+        }
+        var out = [UInt8](repeating: 0, count: capacity)
+        var produced = 0
+        var stream = z_stream()
+        guard ffb_inflate_init_auto(&stream) == Z_OK else {
+            throw .corruptCompressed(path: path, reason: "zlib could not start")
+        }
+        defer { inflateEnd(&stream) }
+        var consumed = 0
+        while true {
+            if produced == out.count { out.append(contentsOf: repeatElement(0, count: out.count)) }
+            let status: Int32 = out.withUnsafeMutableBytes { o in
+                stream.next_in = UnsafeMutablePointer(mutating: input.baseAddress!.assumingMemoryBound(to: Bytef.self)) + consumed
+                stream.avail_in = uInt(input.count - consumed)
+                stream.next_out = o.baseAddress!.assumingMemoryBound(to: Bytef.self) + produced
+                stream.avail_out = uInt(o.count - produced)
+                let before = stream.avail_in, beforeOut = stream.avail_out
+                let s = inflate(&stream, Z_NO_FLUSH)
+                consumed += Int(before - stream.avail_in)
+                produced += Int(beforeOut - stream.avail_out)
+                return s
+            }
+            switch status {
+            case Z_STREAM_END:
+                // Another member may follow (gzip allows concatenation).
+                if consumed < input.count, input[consumed] == 0x1f {
+                    inflateReset(&stream)
+                    continue
+                }
+                out.removeSubrange(produced...)
+                return out
+            case Z_OK:
+                continue
+            case Z_BUF_ERROR:
+                if produced < out.count && consumed == input.count {
+                    throw .corruptCompressed(path: path, reason: "unexpected end of file (truncated)")
+                }
+                continue
+            default:
+                let message = stream.msg.map { String(cString: $0) } ?? "inflate error \(status)"
+                throw .corruptCompressed(path: path, reason: message)
+            }
+        }
+    }
+}

@@ -1,0 +1,68 @@
+import Tensor
+
+/// Images as a Float32 matrix (one row per image, pixels scaled to [0, 1])
+/// with their labels. The matrix is registered in the ledger as `dataset`.
+public final class LabeledImages {
+    public let images: Matrix
+    public let labels: [Int32]
+    public let classCount: Int
+
+    public init(images: Matrix, labels: [Int32], classCount: Int) {
+        precondition(images.rows == labels.count, "one label per image")
+        self.images = images
+        self.labels = labels
+        self.classCount = classCount
+    }
+
+    public var count: Int { labels.count }
+    public var inputSize: Int { images.cols }
+
+    public func classCounts() -> [Int] {
+        var counts = [Int](repeating: 0, count: classCount)
+        for l in labels { counts[Int(l)] += 1 }
+        return counts
+    }
+
+    /// A new set holding the given rows, in that order.
+    public func subset(_ indices: some Collection<Int>, ledger: Ledger = .shared) -> LabeledImages {
+        let m = Matrix(rows: indices.count, cols: inputSize, category: .dataset, ledger: ledger)
+        var newLabels = [Int32]()
+        newLabels.reserveCapacity(indices.count)
+        for (r, i) in indices.enumerated() {
+            m.row(r).update(from: images.row(i), count: inputSize)
+            newLabels.append(labels[i])
+        }
+        return LabeledImages(images: m, labels: newLabels, classCount: classCount)
+    }
+}
+
+/// A loaded data set: train and test sets, and where the files came from.
+public final class Dataset {
+    public let info: DatasetInfo
+    public let train: LabeledImages
+    public let test: LabeledImages
+    /// Held out from the training set by `splitValidation`, if asked.
+    public let validation: LabeledImages?
+    public let location: DataLocation
+
+    public init(info: DatasetInfo, train: LabeledImages, test: LabeledImages,
+                validation: LabeledImages? = nil, location: DataLocation) {
+        self.info = info
+        self.train = train
+        self.test = test
+        self.validation = validation
+        self.location = location
+    }
+
+    /// Carves `count` seeded-random training images out as a validation set.
+    public func splitValidation(count: Int, seed: UInt64, ledger: Ledger = .shared) throws(DatasetError) -> Dataset {
+        guard count > 0 && count < train.count else {
+            throw .badSplit("size \(count) must be between 1 and \(train.count - 1) (training set size - 1)")
+        }
+        var rng = RNG(seed: seed, stream: 0x5a11)
+        let order = rng.permutation(train.count)
+        let held = train.subset(order[..<count], ledger: ledger)
+        let kept = train.subset(order[count...].sorted(), ledger: ledger)
+        return Dataset(info: info, train: kept, test: test, validation: held, location: location)
+    }
+}

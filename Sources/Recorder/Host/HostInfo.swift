@@ -1,0 +1,126 @@
+import Foundation
+import Tensor
+
+/// What makes runs comparable across machines: stored with every run
+/// (`runs.host_json`) and printed by `ffbench env`.
+public struct HostInfo: Codable, Sendable, Equatable {
+    public var hostname: String
+    public var cpuModel: String
+    public var cores: Int
+    public var memoryBytes: UInt64
+    public var os: String
+    public var kernel: String
+    public var swiftVersion: String
+    public var blasConfig: String
+    public var blasCore: String
+    public var blasThreads: Int
+    public var blasEnvironment: [String: String]
+    public var ffbenchVersion: String
+    public var gitCommit: String?
+    public var loadAverage: [Double]
+
+    enum CodingKeys: String, CodingKey {
+        case hostname, cores, os, kernel
+        case cpuModel = "cpu_model"
+        case memoryBytes = "memory_bytes"
+        case swiftVersion = "swift_version"
+        case blasConfig = "blas_config"
+        case blasCore = "blas_core"
+        case blasThreads = "blas_threads"
+        case blasEnvironment = "blas_environment"
+        case ffbenchVersion = "ffbench_version"
+        case gitCommit = "git_commit"
+        case loadAverage = "load_average"
+    }
+
+    public static let ffbenchVersion = "0.1.0"
+
+    /// Reads the current machine. `executablePath` locates the source tree
+    /// whose commit built this binary (nil when run outside a clone).
+    public static func current(executablePath: String = CommandLine.arguments.first ?? "") -> HostInfo {
+        let pi = ProcessInfo.processInfo
+        let env = pi.environment.filter { $0.key.hasPrefix("OPENBLAS_") || $0.key == "OMP_NUM_THREADS" }
+        return HostInfo(
+            hostname: pi.hostName,
+            cpuModel: cpuModel(),
+            cores: pi.activeProcessorCount,
+            memoryBytes: pi.physicalMemory,
+            os: osName(),
+            kernel: kernelRelease(),
+            swiftVersion: compilerVersion,
+            blasConfig: BLAS.config.trimmingCharacters(in: .whitespaces),
+            blasCore: BLAS.coreName,
+            blasThreads: BLAS.threads,
+            blasEnvironment: env,
+            ffbenchVersion: ffbenchVersion,
+            gitCommit: gitCommit(near: executablePath),
+            loadAverage: loadAverage())
+    }
+
+    static func cpuModel() -> String {
+        guard let text = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8) else { return "unknown" }
+        for line in text.split(separator: "\n") where line.hasPrefix("model name") {
+            if let colon = line.firstIndex(of: ":") {
+                return line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+            }
+        }
+        return "unknown"
+    }
+
+    static func osName() -> String {
+        guard let text = try? String(contentsOfFile: "/etc/os-release", encoding: .utf8) else { return "Linux" }
+        for line in text.split(separator: "\n") where line.hasPrefix("PRETTY_NAME=") {
+            return String(line.dropFirst("PRETTY_NAME=".count)).trimmingCharacters(in: CharacterSet(charactersIn: "\""))
+        }
+        return "Linux"
+    }
+
+    static func kernelRelease() -> String {
+        (try? String(contentsOfFile: "/proc/sys/kernel/osrelease", encoding: .utf8))?
+            .trimmingCharacters(in: .whitespacesAndNewlines) ?? "unknown"
+    }
+
+    static func loadAverage() -> [Double] {
+        guard let text = try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8) else { return [] }
+        return text.split(separator: " ").prefix(3).compactMap { Double($0) }
+    }
+
+    /// The commit of the clone this binary was built in: walks up from the
+    /// executable to a `.git` folder and asks git.
+    static func gitCommit(near executablePath: String) -> String? {
+        var dir = URL(fileURLWithPath: executablePath).resolvingSymlinksInPath().deletingLastPathComponent()
+        let fm = FileManager.default
+        while dir.path != "/" {
+            if fm.fileExists(atPath: dir.appendingPathComponent(".git").path) {
+                let p = Process()
+                p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+                p.arguments = ["git", "-C", dir.path, "rev-parse", "--short=12", "HEAD"]
+                let out = Pipe()
+                p.standardOutput = out
+                p.standardError = FileHandle.nullDevice
+                do { try p.run() } catch { return nil }
+                let data = out.fileHandleForReading.readDataToEndOfFile()
+                p.waitUntilExit()
+                guard p.terminationStatus == 0 else { return nil }
+                return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            }
+            dir = dir.deletingLastPathComponent()
+        }
+        return nil
+    }
+
+    /// The compiler that built this binary (Swift has no runtime query).
+    static var compilerVersion: String {
+        #if compiler(>=6.4)
+        return "6.4 or later"
+        #elseif compiler(>=6.3.1)
+        return "6.3.1"
+        #elseif compiler(>=6.3)
+        return "6.3"
+        #elseif compiler(>=6.2)
+        return "6.2"
+        #else
+        return "6.1"
+        #endif
+    }
+}

@@ -1,0 +1,94 @@
+import Foundation
+
+/// A parameter tensor and the gradient accumulated for it.
+public struct Parameter {
+    public let value: Matrix
+    public let gradient: Matrix
+    /// Whether weight decay applies (usually not to biases).
+    public let decays: Bool
+
+    public init(value: Matrix, gradient: Matrix, decays: Bool) {
+        precondition(value.rows == gradient.rows && value.cols == gradient.cols, "gradient shape differs")
+        self.value = value
+        self.gradient = gradient
+        self.decays = decays
+    }
+}
+
+/// Updates parameters from their gradients. State lives in `optimizer`
+/// tensors allocated once, at construction.
+public protocol Optimizer: AnyObject {
+    var parameters: [Parameter] { get }
+    func step(learningRate: Float)
+}
+
+/// SGD with momentum and L2 weight decay:
+/// v = momentum * v + (g + wd * w); w -= lr * v.
+public final class SGD: Optimizer {
+    public let parameters: [Parameter]
+    public let momentum: Float
+    public let weightDecay: Float
+    private let velocity: [Matrix]
+
+    public init(parameters: [Parameter], momentum: Float, weightDecay: Float, ledger: Ledger = .shared) {
+        self.parameters = parameters
+        self.momentum = momentum
+        self.weightDecay = weightDecay
+        velocity = parameters.map { Matrix(rows: $0.value.rows, cols: $0.value.cols, category: .optimizer, ledger: ledger) }
+    }
+
+    public func step(learningRate lr: Float) {
+        for (p, v) in zip(parameters, velocity) {
+            let w = p.value.data, g = p.gradient.data, vd = v.data
+            let wd = p.decays ? weightDecay : 0
+            let mu = momentum
+            for i in 0..<p.value.count {
+                let vi = mu * vd[i] + g[i] + wd * w[i]
+                vd[i] = vi
+                w[i] -= lr * vi
+            }
+        }
+    }
+}
+
+/// Adam (Kingma & Ba) with bias correction and L2 weight decay added to the
+/// gradient (the classic, coupled form).
+public final class Adam: Optimizer {
+    public let parameters: [Parameter]
+    public let beta1: Float, beta2: Float, epsilon: Float, weightDecay: Float
+    private let firstMoment: [Matrix]
+    private let secondMoment: [Matrix]
+    public private(set) var stepCount = 0
+
+    public init(parameters: [Parameter], beta1: Float = 0.9, beta2: Float = 0.999,
+                epsilon: Float = 1e-8, weightDecay: Float = 0, ledger: Ledger = .shared) {
+        self.parameters = parameters
+        self.beta1 = beta1
+        self.beta2 = beta2
+        self.epsilon = epsilon
+        self.weightDecay = weightDecay
+        firstMoment = parameters.map { Matrix(rows: $0.value.rows, cols: $0.value.cols, category: .optimizer, ledger: ledger) }
+        secondMoment = parameters.map { Matrix(rows: $0.value.rows, cols: $0.value.cols, category: .optimizer, ledger: ledger) }
+    }
+
+    public func step(learningRate lr: Float) {
+        stepCount += 1
+        let t = Float(stepCount)
+        let c1 = 1 / (1 - powf(beta1, t))
+        let c2 = 1 / (1 - powf(beta2, t))
+        let b1 = beta1, b2 = beta2, eps = epsilon
+        for (i, p) in parameters.enumerated() {
+            let w = p.value.data, g = p.gradient.data
+            let m = firstMoment[i].data, v = secondMoment[i].data
+            let wd = p.decays ? weightDecay : 0
+            for j in 0..<p.value.count {
+                let gj = g[j] + wd * w[j]
+                let mj = b1 * m[j] + (1 - b1) * gj
+                let vj = b2 * v[j] + (1 - b2) * gj * gj
+                m[j] = mj
+                v[j] = vj
+                w[j] -= lr * (mj * c1) / ((vj * c2).squareRoot() + eps)
+            }
+        }
+    }
+}

@@ -1,0 +1,63 @@
+import ArgumentParser
+import Datasets
+import Foundation
+
+enum Launcher {
+    static func run(_ arguments: [String]) async -> Int32 {
+        let command: ParsableCommand
+        do {
+            command = try FFBench.parseAsRoot(arguments)
+        } catch {
+            return reportParseError(error)
+        }
+        do {
+            if var async = command as? AsyncParsableCommand {
+                try await async.run()
+            } else {
+                var sync = command
+                try sync.run()
+            }
+            return 0
+        } catch {
+            return report(error)
+        }
+    }
+
+    /// Help and version requests print normally; anything else the parser
+    /// rejects is bad usage (exit 2), one line plus a pointer to --help.
+    private static func reportParseError(_ error: Error) -> Int32 {
+        let code = FFBench.exitCode(for: error)
+        if code == .success {
+            print(FFBench.fullMessage(for: error))
+            return 0
+        }
+        let message = FFBench.message(for: error).split(separator: "\n").first.map(String.init) ?? "\(error)"
+        Console.error(message + " (see 'ffbench --help')")
+        return 2
+    }
+
+    private static func report(_ error: Error) -> Int32 {
+        switch error {
+        case let e as ExitCode:
+            return e.rawValue
+        case let e as DatasetError:
+            Console.error(e.description)
+            return e.isInputError ? 2 : 1
+        case let e as ValidationError:
+            Console.error(e.message)
+            return 2
+        case let e as UsageError:
+            Console.error(e.message)
+            return 2
+        default:
+            Console.error("\(error)")
+            return 1
+        }
+    }
+}
+
+/// A mistake in how the command was called, found after parsing.
+struct UsageError: Error {
+    let message: String
+    init(_ message: String) { self.message = message }
+}
