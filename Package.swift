@@ -29,7 +29,7 @@ let package = Package(
             ]
         ),
 
-        .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
+        .testTarget(name: "TensorTests", dependencies: ["Tensor"], exclude: ["xoshiro_reference.py"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Tensor"]),
         .testTarget(name: "CLITests", dependencies: ["ffbench"]),
     ],

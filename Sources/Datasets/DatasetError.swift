@@ -12,7 +12,6 @@ public enum DatasetError: Error, CustomStringConvertible, Equatable {
     case badRecordCount(path: String, expected: Int, found: Int)
     case labelOutOfRange(path: String, record: Int, value: Int)
     case checksumMismatch(path: String, expected: String, found: String)
-    case countsDisagree(images: String, imageCount: Int, labels: String, labelCount: Int)
     case classCounts(path: String, expected: [Int], found: [Int])
     case badSplit(String)
     case download(url: String, reason: String)
@@ -43,8 +42,6 @@ public enum DatasetError: Error, CustomStringConvertible, Equatable {
             return "\(path): label \(value) of record \(record) is outside 0-9"
         case .checksumMismatch(let path, let expected, let found):
             return "\(path): SHA-256 mismatch: expected \(expected), found \(found)"
-        case .countsDisagree(let images, let imageCount, let labels, let labelCount):
-            return "\(images) has \(imageCount) images but \(labels) has \(labelCount) labels"
         case .classCounts(let path, let expected, let found):
             return "\(path): class counts \(found), expected \(expected)"
         case .badSplit(let message):

@@ -72,13 +72,14 @@ public struct DatasetLoader: Sendable {
             let imageIndex = files.first { info.files[$0].format == .idxImages }!
             let labelIndex = files.first { info.files[$0].format == .idxLabels }!
             let imagePath = location.paths[imageIndex], labelPath = location.paths[labelIndex]
+            // Structure of both files first, so the error names what is wrong
+            // with a file rather than only that its hash differs.
             let imageBytes = try DataFileReader.read(path: imagePath)
             let (n, offset) = try IDX.checkImages(imageBytes, path: imagePath, rows: info.imageShape.0,
                                                   cols: info.imageShape.1, expectedCount: count)
-            try checkHash(imageBytes, info.files[imageIndex], imagePath)
             let labelBytes = try DataFileReader.read(path: labelPath)
-            let (nl, labelOffset) = try IDX.checkLabels(labelBytes, path: labelPath, expectedCount: count, classes: classes)
-            guard n == nl else { throw .countsDisagree(images: imagePath, imageCount: n, labels: labelPath, labelCount: nl) }
+            let (_, labelOffset) = try IDX.checkLabels(labelBytes, path: labelPath, expectedCount: count, classes: classes)
+            try checkHash(imageBytes, info.files[imageIndex], imagePath)
             try checkHash(labelBytes, info.files[labelIndex], labelPath)
             imageBytes.withUnsafeBufferPointer { p in
                 scale(p.baseAddress! + offset, into: images.data, count: n * info.inputSize)

@@ -50,8 +50,15 @@ enum Launcher {
             Console.error(e.message)
             return 2
         default:
-            Console.error("\(error)")
-            return 1
+            // Help requested of a command group surfaces from run().
+            let code = FFBench.exitCode(for: error)
+            if code == .success {
+                print(FFBench.fullMessage(for: error))
+                return 0
+            }
+            let message = FFBench.message(for: error)
+            Console.error(message.isEmpty ? "\(error)" : message)
+            return code == .validationFailure ? 2 : 1
         }
     }
 }
