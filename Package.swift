@@ -20,17 +20,19 @@ let package = Package(
 
         .target(name: "Tensor", dependencies: ["CBLAS"]),
         .target(name: "Datasets", dependencies: ["Tensor", "CZlib"]),
-        .target(name: "Recorder", dependencies: ["Tensor"]),
+        .target(name: "Training", dependencies: ["Tensor", "Datasets"]),
+        .target(name: "Recorder", dependencies: ["Tensor", "Training"]),
         .executableTarget(
             name: "ffbench",
             dependencies: [
-                "Tensor", "Datasets", "Recorder", "CCairo",
+                "Tensor", "Datasets", "Training", "Recorder", "CCairo",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
 
         .testTarget(name: "TensorTests", dependencies: ["Tensor"], exclude: ["xoshiro_reference.py"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Tensor"]),
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "Datasets", "Tensor"]),
         .testTarget(name: "CLITests", dependencies: ["ffbench"]),
     ],
     swiftLanguageModes: [.v6]

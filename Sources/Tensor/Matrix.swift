@@ -11,6 +11,8 @@ public final class Matrix {
     public let category: TensorCategory
     public let data: UnsafeMutablePointer<Float>
     private let ledger: Ledger
+    /// Views share a base matrix's storage; only the base owns and counts it.
+    private let base: Matrix?
 
     public static let alignment = 64
 
@@ -21,6 +23,7 @@ public final class Matrix {
         self.cols = cols
         self.category = category
         self.ledger = ledger
+        self.base = nil
         let count = max(rows * cols, 1)
         let raw = UnsafeMutableRawPointer.allocate(byteCount: count * MemoryLayout<Float>.stride,
                                                    alignment: Matrix.alignment)
@@ -36,13 +39,40 @@ public final class Matrix {
         values.withUnsafeBufferPointer { data.update(from: $0.baseAddress!, count: values.count) }
     }
 
+    /// A `rows x cols` window on the start of `base`'s storage, for buffers
+    /// reused with different shapes (layer after layer). Create views once,
+    /// outside hot loops; they cost no ledger bytes.
+    public init(viewOf base: Matrix, rows: Int, cols: Int) {
+        precondition(rows * cols <= base.capacityRows * base.cols, "view larger than its base")
+        self.rows = rows
+        self.capacityRows = rows
+        self.cols = cols
+        self.category = base.category
+        self.ledger = base.ledger
+        self.base = base
+        self.data = base.data
+    }
+
+    /// A view starting `rowOffset` rows (of `cols` values) into `base`.
+    public init(viewOf base: Matrix, rowOffset: Int, rows: Int, cols: Int) {
+        precondition((rowOffset + rows) * cols <= base.capacityRows * base.cols, "view beyond its base")
+        self.rows = rows
+        self.capacityRows = rows
+        self.cols = cols
+        self.category = base.category
+        self.ledger = base.ledger
+        self.base = base
+        self.data = base.data + rowOffset * cols
+    }
+
     deinit {
+        guard base == nil else { return }
         ledger.release(bytes: byteCount, category: category)
         UnsafeMutableRawPointer(data).deallocate()
     }
 
     /// Bytes held, which is what the ledger counts (capacity, not `rows`).
-    public var byteCount: Int { capacityRows * cols * MemoryLayout<Float>.stride }
+    public var byteCount: Int { base == nil ? capacityRows * cols * MemoryLayout<Float>.stride : 0 }
     public var count: Int { rows * cols }
 
     /// Uses the first `n` rows of the capacity; contents are kept.

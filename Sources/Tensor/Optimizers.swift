@@ -22,30 +22,52 @@ public protocol Optimizer: AnyObject {
     func step(learningRate: Float)
 }
 
-/// SGD with momentum and L2 weight decay:
-/// v = momentum * v + (g + wd * w); w -= lr * v.
+/// SGD with momentum and weight decay.
+///
+/// v = momentum * v + (1 - dampening) * g', w -= lr * v' where
+/// - `.inGradient` decay (the usual L2): g' = g + wd * w and v' = v;
+/// - `.separate` decay (Hinton's FF code): g' = g and v' = v + wd * w, so the
+///   decay is not smoothed by the momentum.
+/// dampening = momentum gives Hinton's exponentially smoothed gradient
+/// ("delay"): v = 0.9 v + 0.1 g.
 public final class SGD: Optimizer {
+    public enum DecayStyle: String, Sendable, Codable { case inGradient = "in-gradient", separate }
+
     public let parameters: [Parameter]
     public let momentum: Float
+    public let dampening: Float
     public let weightDecay: Float
+    public let decayStyle: DecayStyle
     private let velocity: [Matrix]
 
-    public init(parameters: [Parameter], momentum: Float, weightDecay: Float, ledger: Ledger = .shared) {
+    public init(parameters: [Parameter], momentum: Float, weightDecay: Float, dampening: Float = 0,
+                decayStyle: DecayStyle = .inGradient, ledger: Ledger = .shared) {
         self.parameters = parameters
         self.momentum = momentum
+        self.dampening = dampening
         self.weightDecay = weightDecay
+        self.decayStyle = decayStyle
         velocity = parameters.map { Matrix(rows: $0.value.rows, cols: $0.value.cols, category: .optimizer, ledger: ledger) }
     }
 
     public func step(learningRate lr: Float) {
+        let mu = momentum, keep = 1 - dampening
         for (p, v) in zip(parameters, velocity) {
             let w = p.value.data, g = p.gradient.data, vd = v.data
             let wd = p.decays ? weightDecay : 0
-            let mu = momentum
-            for i in 0..<p.value.count {
-                let vi = mu * vd[i] + g[i] + wd * w[i]
-                vd[i] = vi
-                w[i] -= lr * vi
+            switch decayStyle {
+            case .inGradient:
+                for i in 0..<p.value.count {
+                    let vi = mu * vd[i] + keep * (g[i] + wd * w[i])
+                    vd[i] = vi
+                    w[i] -= lr * vi
+                }
+            case .separate:
+                for i in 0..<p.value.count {
+                    let vi = mu * vd[i] + keep * g[i]
+                    vd[i] = vi
+                    w[i] -= lr * (vi + wd * w[i])
+                }
             }
         }
     }

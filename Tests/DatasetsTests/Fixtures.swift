@@ -8,7 +8,9 @@ enum Fixtures {
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
     static var dataRoot: String {
-        if let env = ProcessInfo.processInfo.environment["FFBENCH_DATA"], !env.isEmpty { return env }
+        if let env = ProcessInfo.processInfo.environment["FFBENCH_DATA"], !env.isEmpty {
+            return URL(fileURLWithPath: env).standardizedFileURL.path // absolute: tests make symlinks to it
+        }
         return packageRoot.deletingLastPathComponent().appendingPathComponent("shared/datasets").path
     }
 

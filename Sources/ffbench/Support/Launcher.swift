@@ -1,5 +1,6 @@
 import ArgumentParser
 import Datasets
+import Training
 import Foundation
 
 enum Launcher {
@@ -43,6 +44,12 @@ enum Launcher {
         case let e as DatasetError:
             Console.error(e.description)
             return e.isInputError ? 2 : 1
+        case let e as TrainingError:
+            Console.error(e.description)
+            return 2
+        case let e as RunFailure:
+            Console.error(e.description)
+            return 1
         case let e as ValidationError:
             Console.error(e.message)
             return 2

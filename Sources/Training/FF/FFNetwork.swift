@@ -1,0 +1,313 @@
+import Datasets
+import Tensor
+
+/// Supervised Forward-Forward (Hinton 2022, section 3.3, and his `ffnew.m`).
+///
+/// Each batch runs four streams through the layers, one after another, each
+/// through the same three reused buffers, so activation memory does not grow
+/// with depth:
+/// 1. neutral label, forward only: the softmax head's logits, its loss and
+///    gradient, and (hard) negative labels sampled from its prediction;
+/// 2. positive (true label) and 3. negative (wrong label): per layer, the
+///    goodness loss and the layer's weight gradient from its own input only;
+/// 4. neutral again: the head's weight gradients from each layer's
+///    normalised output (recomputed instead of stored for every layer).
+/// All parameters are then updated together, as in Hinton's code.
+public final class FFNetwork: Model {
+    let config: TrainingConfig
+    let ff: TrainingConfig.FFConfig
+    let inputSize: Int
+    let widths: [Int]
+    let classes: Int
+    let batchSize: Int
+    public let layers: [DenseLayer]
+    /// Head weights (width x classes) for hidden layers >= headFromLayer; no bias (as in Hinton's code).
+    let head: [Matrix?]
+    let headGradient: [Matrix?]
+    let optimizers: [Optimizer]
+    let headOptimizer: Optimizer
+    let peerMeans: [Matrix]
+
+    let buffers: LayerBuffers
+    let logits: Matrix, probs: Matrix, logitGradient: Matrix
+    let evalBase: Matrix
+    let scores: Matrix
+    let rowScratch: Matrix
+    let columnScratch: Matrix
+    let negativeLabels: UnsafeMutablePointer<Int32>
+    var rng: RNG
+    /// Greedy schedule: the only layer updated this epoch (nil: all).
+    var activeLayer: Int?
+
+    public init(config: TrainingConfig, inputSize: Int, widths: [Int], classes: Int,
+                ledger: Ledger = .shared) throws(TrainingError) {
+        let ff = config.ff
+        guard inputSize > LabelOverlay.places, classes == LabelOverlay.places else {
+            throw .badValue(option: "--dataset", value: "\(inputSize) inputs", expected: "more than 10 inputs and 10 classes")
+        }
+        guard ff.goodnessFromLayer >= 1 && ff.goodnessFromLayer <= widths.count else {
+            throw .badValue(option: "--goodness-from", value: String(ff.goodnessFromLayer), expected: "a hidden layer 1...\(widths.count)")
+        }
+        guard ff.headFromLayer >= 1 && ff.headFromLayer <= widths.count else {
+            throw .badValue(option: "--head-from", value: String(ff.headFromLayer), expected: "a hidden layer 1...\(widths.count)")
+        }
+        if ff.layerSchedule == .greedy && config.epochs < widths.count {
+            throw .badValue(option: "--epochs", value: String(config.epochs),
+                            expected: "at least one epoch per layer (\(widths.count)) for the greedy schedule")
+        }
+        self.config = config
+        self.ff = ff
+        self.inputSize = inputSize
+        self.widths = widths
+        self.classes = classes
+        self.batchSize = config.batchSize
+        var initRNG = RNG(seed: config.seed, stream: 1)
+        let sizes = [inputSize] + widths
+        layers = widths.indices.map { DenseLayer(inputs: sizes[$0], outputs: widths[$0], rng: &initRNG, ledger: ledger) }
+        let headLayers = widths.indices.map { $0 + 1 >= ff.headFromLayer }
+        let head = widths.indices.map { headLayers[$0] ? Matrix(rows: widths[$0], cols: classes, category: .weights, ledger: ledger) : nil }
+        let headGradient = widths.indices.map { headLayers[$0] ? Matrix(rows: widths[$0], cols: classes, category: .gradients, ledger: ledger) : nil }
+        self.head = head
+        self.headGradient = headGradient
+        optimizers = layers.map { config.optimizer.make($0.parameters, ledger: ledger) }
+        headOptimizer = ff.head.make(widths.indices.compactMap { l in
+            head[l].map { Parameter(value: $0, gradient: headGradient[l]!, decays: true) }
+        }, ledger: ledger)
+        // Hinton starts every unit's running mean activity at 0.5.
+        peerMeans = widths.map {
+            let m = Matrix(rows: 1, cols: $0, category: .other, ledger: ledger)
+            m.fill(0.5)
+            return m
+        }
+
+        let b = config.batchSize
+        buffers = LayerBuffers(rows: b, inputSize: inputSize, widths: widths, ledger: ledger)
+        logits = Matrix(rows: b, cols: classes, category: .activations, ledger: ledger)
+        probs = Matrix(rows: b, cols: classes, category: .activations, ledger: ledger)
+        logitGradient = Matrix(rows: b, cols: classes, category: .activations, ledger: ledger)
+        evalBase = Matrix(rows: b, cols: widths[0], category: .activations, ledger: ledger)
+        scores = Matrix(rows: b, cols: classes, category: .activations, ledger: ledger)
+        rowScratch = Matrix(rows: 3, cols: b, category: .activations, ledger: ledger)
+        columnScratch = Matrix(rows: 1, cols: widths.max()!, category: .activations, ledger: ledger)
+        negativeLabels = .allocate(capacity: b)
+        negativeLabels.initialize(repeating: 0, count: b)
+        rng = RNG(seed: config.seed, stream: 2)
+    }
+
+    deinit { negativeLabels.deallocate() }
+
+    public var parameterCount: Int {
+        layers.reduce(0) { $0 + $1.parameterCount } + head.reduce(0) { $0 + ($1?.count ?? 0) }
+    }
+
+    public func beginEpoch(_ epoch: Int) {
+        guard ff.layerSchedule == .greedy else { activeLayer = nil; return }
+        let perLayer = config.epochs / widths.count
+        activeLayer = min((epoch - 1) / perLayer, widths.count - 1)
+    }
+
+    func threshold(_ l: Int) -> Float { ff.threshold ?? Float(widths[l]) }
+
+    // MARK: - Forward pieces shared by training and evaluation
+
+    /// Copies the batch into the network input, overlays labels (nil: the
+    /// neutral label) and RMS-normalises each row in place.
+    private func prepareInput(_ x: Matrix, labels: UnsafePointer<Int32>?) {
+        let input = buffers.first
+        input.data.update(from: x.data, count: x.count)
+        if let labels { LabelOverlay.oneHot(input, labels: labels, value: ff.labelValue) }
+        else { LabelOverlay.neutral(input, value: ff.labelValue) }
+        Kernels.rmsNormalizeRows(input, into: input, rms: rowScratch.data)
+    }
+
+    /// Layer l forward from buffers.input[l]: ReLU into relu[l], normalised into output[l].
+    @inline(__always)
+    private func forward(_ l: Int) {
+        BLAS.gemm(buffers.input[l], layers[l].weight, into: buffers.relu[l])
+        Kernels.addBiasReLU(buffers.relu[l], bias: layers[l].bias)
+        Kernels.rmsNormalizeRows(buffers.relu[l], into: buffers.output[l], rms: rowScratch.data)
+    }
+
+    // MARK: - Training
+
+    public func trainBatch(_ x: Matrix, labels: UnsafePointer<Int32>, learningRateScale: Float) -> BatchStats {
+        let stats = computeGradients(x, labels: labels)
+        for l in layers.indices where activeLayer == nil || activeLayer == l {
+            optimizers[l].step(learningRate: config.optimizer.learningRate * learningRateScale)
+        }
+        headOptimizer.step(learningRate: ff.head.learningRate * learningRateScale)
+        return stats
+    }
+
+    /// Streams 1-4 of a batch: fills every gradient, updates nothing but
+    /// the peer-normalisation running means.
+    func computeGradients(_ x: Matrix, labels: UnsafePointer<Int32>) -> BatchStats {
+        let b = x.rows
+        buffers.setRows(b)
+        logits.setRows(b); probs.setRows(b); logitGradient.setRows(b)
+        let invB = 1 / Float(b)
+
+        // 1. Neutral label: head logits, head loss and gradient, negatives.
+        prepareInput(x, labels: nil)
+        logits.fill(0)
+        for l in layers.indices {
+            forward(l)
+            if let s = head[l] { BLAS.gemm(buffers.output[l], s, into: logits, beta: 1) }
+        }
+        let (headLoss, headCorrect) = Kernels.softmaxCrossEntropy(
+            logits: logits, labels: labels, probs: probs, gradient: logitGradient, scale: invB)
+        switch ff.negatives {
+        case .hard: NegativeLabels.hard(negativeLabels, labels: labels, probs: probs, rng: &rng)
+        case .random: NegativeLabels.random(negativeLabels, labels: labels, count: b, classes: classes, rng: &rng)
+        }
+
+        // 2 and 3. Positive then negative: each layer's goodness loss and gradient.
+        var ffLoss = 0.0
+        for pass in 0..<2 {
+            let positive = pass == 0
+            prepareInput(x, labels: positive ? labels : UnsafePointer(negativeLabels))
+            for l in layers.indices {
+                if let active = activeLayer, l > active { break }
+                forward(l)
+                guard activeLayer == nil || activeLayer == l else { continue }
+                let h = buffers.relu[l]
+                if positive && ff.peerNormalization > 0 { updatePeerMeans(l, h) }
+                let (loss, _) = Kernels.ffLayerLoss(activations: h, positive: positive, threshold: threshold(l),
+                                                    scale: invB, gradient: h, goodness: rowScratch.row(1))
+                ffLoss += loss
+                if positive && ff.peerNormalization > 0 { addPeerTerm(l, h, invB) }
+                // dW (+)= input^T dZ: positives write, negatives accumulate.
+                BLAS.gemm(buffers.input[l], transposeA: true, h, into: layers[l].weightGradient, beta: positive ? 0 : 1)
+                Kernels.columnSums(h, into: layers[l].biasGradient, beta: positive ? 0 : 1)
+            }
+        }
+
+        // 4. Neutral again: the head's gradients from each layer's output.
+        prepareInput(x, labels: nil)
+        for l in layers.indices {
+            forward(l)
+            if let g = headGradient[l] {
+                BLAS.gemm(buffers.output[l], transposeA: true, logitGradient, into: g)
+            }
+        }
+
+        return BatchStats(loss: ffLoss + headLoss, errors: b - headCorrect, count: b)
+    }
+
+    /// Running mean activity per unit, from the positive pass (Hinton: 0.9 / 0.1).
+    private func updatePeerMeans(_ l: Int, _ h: Matrix) {
+        let m = peerMeans[l].data, n = widths[l]
+        let mu = ff.peerMomentum
+        Kernels.columnSums(h, into: columnScratch, alpha: 1 / Float(h.rows))
+        for j in 0..<n { m[j] = mu * m[j] + (1 - mu) * columnScratch.data[j] }
+    }
+
+    /// Peer normalisation pulls each unit's mean activity towards its
+    /// layer's average, ungated by the ReLU so dead units can revive.
+    /// Hinton adds lambda (mean(m) - m_j) to his ascent direction, which is
+    /// half our exact gradient; in our descent units that is
+    /// -2 lambda (mean(m) - m_j) / batch per row.
+    private func addPeerTerm(_ l: Int, _ dz: Matrix, _ invB: Float) {
+        let m = peerMeans[l].data, n = widths[l]
+        var mean: Float = 0
+        for j in 0..<n { mean += m[j] }
+        mean /= Float(n)
+        let c = -2 * ff.peerNormalization * invB
+        let t = columnScratch.data
+        for j in 0..<n { t[j] = c * (mean - m[j]) }
+        for r in 0..<dz.rows {
+            let p = dz.row(r)
+            for j in 0..<n { p[j] += t[j] }
+        }
+    }
+
+    // MARK: - Evaluation
+
+    public func evaluate(_ batches: BatchIterator) -> Evaluation {
+        var goodnessErrors = 0, softmaxErrors = 0, total = 0
+        while let n = batches.next() {
+            goodnessErrors += goodnessErrorsForBatch(batches.x, labels: batches.labels)
+            softmaxErrors += softmaxErrorsForBatch(batches.x, labels: batches.labels)
+            total += n
+        }
+        let g = Double(goodnessErrors) / Double(max(total, 1))
+        let s = Double(softmaxErrors) / Double(max(total, 1))
+        return Evaluation(errorRate: ff.prediction == .goodness ? g : s, goodnessErrorRate: g, softmaxErrorRate: s)
+    }
+
+    /// Accumulated goodness, one pass per label. The first layer's product
+    /// is shared: the overlaid input's RMS does not depend on which label is
+    /// on (one entry of `value`, nine zeros), so
+    /// z1(c) = (x_img W1) / rms + (value / rms) W1[c, :] + b1 exactly:
+    /// one image GEMM plus a rank-one update per label.
+    func goodnessErrorsForBatch(_ x: Matrix, labels: UnsafePointer<Int32>) -> Int {
+        let n = x.rows
+        buffers.setRows(n)
+        evalBase.setRows(n); scores.setRows(n)
+        let input = buffers.first
+        input.data.update(from: x.data, count: x.count)
+        for r in 0..<n { for j in 0..<LabelOverlay.places { input[r, j] = 0 } }
+        let invRMS = rowScratch.row(2)
+        let v = ff.labelValue
+        for r in 0..<n {
+            let p = input.row(r)
+            var s: Float = v * v
+            for j in 0..<inputSize { s += p[j] * p[j] }
+            invRMS[r] = 1 / ((s / Float(inputSize)).squareRoot() + Kernels.rmsTiny)
+        }
+        BLAS.gemm(input, layers[0].weight, into: evalBase)
+        scores.fill(0)
+        let w1 = layers[0].weight, b1 = layers[0].bias.data, width = widths[0]
+        for c in 0..<classes {
+            let h = buffers.relu[0]
+            let labelRow = w1.row(c)
+            for r in 0..<n {
+                let base = evalBase.row(r), out = h.row(r)
+                let s = invRMS[r], sv = v * invRMS[r]
+                for j in 0..<width { out[j] = max(0, base[j] * s + sv * labelRow[j] + b1[j]) }
+            }
+            accumulateGoodness(layer: 0, column: c)
+            Kernels.rmsNormalizeRows(h, into: buffers.output[0], rms: rowScratch.row(0))
+            for l in 1..<layers.count {
+                forward(l)
+                accumulateGoodness(layer: l, column: c)
+            }
+        }
+        var errors = 0
+        for r in 0..<n {
+            let p = scores.row(r)
+            var best = 0
+            for c in 1..<classes where p[c] > p[best] { best = c }
+            if best != Int(labels[r]) { errors += 1 }
+        }
+        return errors
+    }
+
+    private func accumulateGoodness(layer l: Int, column c: Int) {
+        guard l + 1 >= ff.goodnessFromLayer else { return }
+        let h = buffers.relu[l], g = rowScratch.row(1)
+        Kernels.rowSumOfSquares(h, into: g)
+        for r in 0..<h.rows { scores[r, c] += g[r] }
+    }
+
+    /// One pass with the neutral label through the softmax head.
+    func softmaxErrorsForBatch(_ x: Matrix, labels: UnsafePointer<Int32>) -> Int {
+        let n = x.rows
+        buffers.setRows(n)
+        logits.setRows(n)
+        prepareInput(x, labels: nil)
+        logits.fill(0)
+        for l in layers.indices {
+            forward(l)
+            if let s = head[l] { BLAS.gemm(buffers.output[l], s, into: logits, beta: 1) }
+        }
+        var errors = 0
+        for r in 0..<n {
+            let p = logits.row(r)
+            var best = 0
+            for c in 1..<classes where p[c] > p[best] { best = c }
+            if best != Int(labels[r]) { errors += 1 }
+        }
+        return errors
+    }
+}

@@ -1,0 +1,85 @@
+import Datasets
+import Tensor
+
+/// Runs epochs of a model over a data set: shuffled fixed-size training
+/// batches, then a timed evaluation on the test set, reporting through an
+/// observer. Training time excludes evaluation.
+public final class TrainingLoop {
+    public let config: TrainingConfig
+    public let model: Model
+    public let widths: [Int]
+    private let data: Dataset
+    private let ledger: Ledger
+    /// Polled between batches; true ends the run as `interrupted`.
+    public var shouldStop: () -> Bool = { false }
+
+    public init(config: TrainingConfig, data: Dataset, ledger: Ledger = .shared) throws(TrainingError) {
+        guard config.epochs >= 1 else {
+            throw .badValue(option: "--epochs", value: String(config.epochs), expected: "a positive number")
+        }
+        guard config.batchSize >= 1 else {
+            throw .badValue(option: "--batch-size", value: String(config.batchSize), expected: "a positive number")
+        }
+        guard config.batchSize <= data.train.count else {
+            throw .batchTooLarge(batch: config.batchSize, trainingSet: data.train.count)
+        }
+        let widths = try LayerSpec(parsing: config.layers).hiddenWidths(inputSize: data.train.inputSize)
+        self.config = config
+        self.data = data
+        self.ledger = ledger
+        self.widths = widths
+        switch config.algorithm {
+        case .ff:
+            model = try FFNetwork(config: config, inputSize: data.train.inputSize, widths: widths,
+                                  classes: data.info.classCount, ledger: ledger)
+        case .bp:
+            model = BPNetwork(config: config, inputSize: data.train.inputSize, widths: widths,
+                              classes: data.info.classCount, ledger: ledger)
+        }
+    }
+
+    public func run(observer: TrainingObserver? = nil) -> TrainingOutcome {
+        let train = BatchIterator(source: data.train, batchSize: config.batchSize, shuffleSeed: config.seed,
+                                  dropLast: true, ledger: ledger)
+        let test = BatchIterator(source: data.test, batchSize: config.batchSize, shuffleSeed: nil,
+                                 dropLast: false, ledger: ledger)
+        let batches = train.batchCount
+        for epoch in 1...config.epochs {
+            observer?.phaseChanged(.training, epoch: epoch)
+            let scale = config.learningRateScale(epoch: epoch)
+            model.beginEpoch(epoch)
+            train.startEpoch(epoch)
+            var loss = 0.0, errors = 0, seen = 0, batch = 0
+            let start = Monotonic.now()
+            while let _ = train.next() {
+                batch += 1
+                let stats = model.trainBatch(train.x, labels: train.labels, learningRateScale: scale)
+                guard stats.loss.isFinite else {
+                    observer?.phaseChanged(.finished, epoch: epoch)
+                    return .diverged(epoch: epoch, batch: batch)
+                }
+                loss += stats.loss
+                errors += stats.errors
+                seen += stats.count
+                observer?.batchEnded(epoch: epoch, batch: batch, batches: batches)
+                if shouldStop() { return .interrupted(epoch: epoch) }
+            }
+            let trainSeconds = Monotonic.now() - start
+
+            observer?.phaseChanged(.evaluating, epoch: epoch)
+            let evalStart = Monotonic.now()
+            test.startEpoch(epoch)
+            let evaluation = model.evaluate(test)
+            let evalSeconds = Monotonic.now() - evalStart
+
+            observer?.epochEnded(EpochResult(
+                epoch: epoch, trainLoss: loss / Double(max(seen, 1)), trainError: Double(errors) / Double(max(seen, 1)),
+                testError: evaluation.errorRate, testErrorGoodness: evaluation.goodnessErrorRate,
+                testErrorSoftmax: evaluation.softmaxErrorRate, trainSeconds: trainSeconds, evalSeconds: evalSeconds,
+                learningRate: Double(config.optimizer.learningRate * scale)))
+            if shouldStop() { return .interrupted(epoch: epoch) }
+        }
+        observer?.phaseChanged(.finished, epoch: config.epochs)
+        return .completed
+    }
+}

@@ -1,0 +1,139 @@
+/// Everything that defines a training run. Stored with the run
+/// (`runs.config_json`), so the names here are part of the public record.
+public struct TrainingConfig: Codable, Sendable, Equatable {
+    public enum Algorithm: String, Codable, Sendable, CaseIterable { case ff, bp }
+    public enum OptimizerKind: String, Codable, Sendable, CaseIterable { case sgd, adam }
+    public enum Schedule: String, Codable, Sendable, CaseIterable {
+        /// The same rate throughout.
+        case constant
+        /// Constant for the first half of the epochs, then linear decay to 0
+        /// (Hinton's `epsgain`).
+        case halfLinear = "half-linear"
+    }
+    public enum Negatives: String, Codable, Sendable, CaseIterable {
+        /// Sampled from the one-pass softmax with the true label masked out.
+        case hard
+        /// Uniform among the nine wrong labels.
+        case random
+    }
+    public enum LayerSchedule: String, Codable, Sendable, CaseIterable {
+        /// Every layer updated on every mini-batch.
+        case simultaneous
+        /// One layer trained to completion (epochs / depth), then the next.
+        case greedy
+    }
+    public enum Prediction: String, Codable, Sendable, CaseIterable {
+        /// Accumulated goodness over one pass per label.
+        case goodness
+        /// The softmax head on one pass with a neutral label.
+        case softmax
+    }
+
+    public struct OptimizerConfig: Codable, Sendable, Equatable {
+        public var kind: OptimizerKind
+        public var learningRate: Float
+        public var momentum: Float
+        /// Fraction of each gradient held back from the momentum buffer;
+        /// equal to `momentum` for Hinton's smoothed gradient.
+        public var dampening: Float
+        public var weightDecay: Float
+        public var decayStyle: DecayStyleName
+
+        public init(kind: OptimizerKind, learningRate: Float, momentum: Float = 0.9, dampening: Float = 0,
+                    weightDecay: Float = 0, decayStyle: DecayStyleName = .inGradient) {
+            self.kind = kind
+            self.learningRate = learningRate
+            self.momentum = momentum
+            self.dampening = dampening
+            self.weightDecay = weightDecay
+            self.decayStyle = decayStyle
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case kind, momentum, dampening
+            case learningRate = "learning_rate"
+            case weightDecay = "weight_decay"
+            case decayStyle = "decay_style"
+        }
+    }
+
+    public enum DecayStyleName: String, Codable, Sendable, CaseIterable {
+        case inGradient = "in-gradient", separate
+    }
+
+    /// Forward-Forward settings (ignored by BP).
+    public struct FFConfig: Codable, Sendable, Equatable {
+        /// Value of the label's one-hot entry in the first 10 inputs.
+        public var labelValue: Float = 1
+        /// Goodness threshold; nil means the number of units in the layer.
+        public var threshold: Float? = nil
+        public var negatives: Negatives = .hard
+        public var layerSchedule: LayerSchedule = .simultaneous
+        /// Peer normalisation strength (0 turns it off) and running-mean momentum.
+        public var peerNormalization: Float = 0.03
+        public var peerMomentum: Float = 0.9
+        /// First hidden layer (1-based) whose goodness counts for prediction.
+        public var goodnessFromLayer: Int = 2
+        /// First hidden layer (1-based) that feeds the softmax head.
+        public var headFromLayer: Int = 2
+        public var prediction: Prediction = .goodness
+        /// The softmax head's own optimizer.
+        public var head = OptimizerConfig(kind: .sgd, learningRate: 0.1, momentum: 0.9, dampening: 0.9,
+                                          weightDecay: 0.003, decayStyle: .separate)
+
+        public init() {}
+
+        enum CodingKeys: String, CodingKey {
+            case threshold, negatives, head, prediction
+            case labelValue = "label_value"
+            case layerSchedule = "layer_schedule"
+            case peerNormalization = "peer_normalization"
+            case peerMomentum = "peer_momentum"
+            case goodnessFromLayer = "goodness_from_layer"
+            case headFromLayer = "head_from_layer"
+        }
+    }
+
+    public var algorithm: Algorithm
+    public var layers: String
+    public var epochs: Int
+    public var batchSize: Int
+    public var seed: UInt64
+    public var optimizer: OptimizerConfig
+    public var schedule: Schedule
+    public var ff: FFConfig
+    public var preset: String?
+    public var threads: Int?
+
+    public init(algorithm: Algorithm, layers: String, epochs: Int, batchSize: Int, seed: UInt64,
+                optimizer: OptimizerConfig, schedule: Schedule, ff: FFConfig = FFConfig(),
+                preset: String? = nil, threads: Int? = nil) {
+        self.algorithm = algorithm
+        self.layers = layers
+        self.epochs = epochs
+        self.batchSize = batchSize
+        self.seed = seed
+        self.optimizer = optimizer
+        self.schedule = schedule
+        self.ff = ff
+        self.preset = preset
+        self.threads = threads
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case algorithm, layers, epochs, seed, optimizer, schedule, ff, preset, threads
+        case batchSize = "batch_size"
+    }
+
+    /// Multiplier on the learning rate for a 1-based epoch.
+    public func learningRateScale(epoch: Int) -> Float {
+        switch schedule {
+        case .constant:
+            return 1
+        case .halfLinear:
+            // Hinton's epsgain: 1 up to epochs/2, then (1 + 2(E - e)) / E.
+            if Double(epoch) <= Double(epochs) / 2 { return 1 }
+            return Float(1 + 2 * (epochs - epoch)) / Float(epochs)
+        }
+    }
+}

@@ -1,0 +1,107 @@
+import ArgumentParser
+import Datasets
+import Foundation
+import Tensor
+import Training
+
+struct TrainCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "train",
+        abstract: "Train one FF or BP network and report every epoch.",
+        discussion: """
+        Prints a progress bar while an epoch runs (on a terminal) and one line per
+        epoch: train loss, train error, test error(s), seconds. With --format json,
+        one JSON object per epoch instead. Defaults follow the paper (4x2000, 60
+        epochs, batch 100) with the settings of Hinton's official code.
+
+        Example:
+          ffbench train --algorithm ff --dataset mnist --layers 2x500 --epochs 10 --seed 1
+        """
+    )
+
+    @Option(help: "Data set: mnist, fashion-mnist or cifar10.")
+    var dataset: DatasetID = .mnist
+
+    @OptionGroup var options: TrainOptions
+    @OptionGroup var data: DataDirectoryOption
+
+    @Option(help: "Output format: text or json (one object per epoch).")
+    var format: OutputFormat = .text
+
+    func run() throws {
+        let config = try options.config()
+        if let threads = config.threads { BLAS.setThreads(threads) }
+        let loaded = try data.loader.load(dataset)
+        let loop = try TrainingLoop(config: config, data: loaded)
+        let printer = EpochPrinter(format: format, epochs: config.epochs)
+        if format == .text {
+            let shape = ([loaded.train.inputSize] + loop.widths).map(String.init).joined(separator: "-")
+            print("\(config.algorithm.rawValue) \(shape) on \(dataset.rawValue) (\(loaded.location.directory)): \(loop.model.parameterCount) parameters, seed \(config.seed)")
+        }
+        switch loop.run(observer: printer) {
+        case .completed:
+            return
+        case .diverged(let epoch, let batch):
+            throw RunFailure("diverged at epoch \(epoch), batch \(batch): the loss became NaN or infinite")
+        case .interrupted(let epoch):
+            throw RunFailure("interrupted in epoch \(epoch)")
+        }
+    }
+}
+
+/// A run that started but did not finish well (exit status 1).
+struct RunFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// Prints progress and per-epoch lines for `ffbench train`.
+final class EpochPrinter: TrainingObserver {
+    let format: OutputFormat
+    let epochs: Int
+    let interactive = isatty(STDERR_FILENO) != 0
+    private var epochStart = 0.0
+    private var lastDraw = 0.0
+
+    init(format: OutputFormat, epochs: Int) {
+        self.format = format
+        self.epochs = epochs
+    }
+
+    func phaseChanged(_ phase: TrainingPhase, epoch: Int) {
+        if phase == .training { epochStart = Monotonic.now() }
+    }
+
+    func batchEnded(epoch: Int, batch: Int, batches: Int) {
+        guard interactive else { return }
+        let now = Monotonic.now()
+        guard now - lastDraw > 0.2 || batch == batches else { return }
+        lastDraw = now
+        let elapsed = now - epochStart
+        let rate = Double(batch) / max(elapsed, 1e-9)
+        let eta = Double(batches - batch) / max(rate, 1e-9)
+        let width = 30
+        let filled = width * batch / max(batches, 1)
+        let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
+        let line = String(format: "\rEpoch %d/%d [%@] %d/%d batches  %.1f batch/s  ETA %.0f s ",
+                          epoch, epochs, bar, batch, batches, rate, eta)
+        FileHandle.standardError.write(Data(line.utf8))
+    }
+
+    func epochEnded(_ r: EpochResult) {
+        if interactive { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+        switch format {
+        case .json:
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            if let data = try? encoder.encode(r) { print(String(decoding: data, as: UTF8.self)) }
+        case .text:
+            var tests = String(format: "test err %.2f%%", 100 * r.testError)
+            if let g = r.testErrorGoodness, let s = r.testErrorSoftmax {
+                tests += String(format: " (goodness %.2f%%, softmax %.2f%%)", 100 * g, 100 * s)
+            }
+            print(String(format: "epoch %d/%d  loss %.4f  train err %.2f%%  %@  train %.1f s  eval %.1f s",
+                         r.epoch, epochs, r.trainLoss, 100 * r.trainError, tests, r.trainSeconds, r.evalSeconds))
+        }
+    }
+}
