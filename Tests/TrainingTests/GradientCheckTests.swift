@@ -1,0 +1,116 @@
+import Foundation
+import Testing
+import Tensor
+@testable import Training
+
+/// Analytic gradients of both trainers against float64 central finite
+/// differences of the losses they claim to minimise.
+@Suite struct GradientCheckTests {
+    static let inputSize = 14, widths = [6, 5], batch = 4
+
+    static func batchData(seed: UInt64) -> (Matrix, [Int32]) {
+        var rng = RNG(seed: seed)
+        let x = Matrix(rows: batch, cols: inputSize, category: .other, ledger: Ledger())
+        for i in 0..<x.count { x.data[i] = rng.uniformFloat() }
+        return (x, (0..<batch).map { Int32(($0 * 3 + 1) % 10) })
+    }
+
+    static func config(_ algorithm: TrainingConfig.Algorithm) -> TrainingConfig {
+        var c = Preset.hinton.config(algorithm: algorithm, seed: 5)
+        c.batchSize = batch
+        c.layers = "\(widths.count)x\(widths[0])"
+        c.ff.peerNormalization = 0 // a regulariser, not the gradient of a loss
+        c.ff.headFromLayer = 1
+        return c
+    }
+
+    @Test func ffLayerGradientsMatchFiniteDifferencesOfEachLayersOwnLoss() throws {
+        let net = try FFNetwork(config: Self.config(.ff), inputSize: Self.inputSize, widths: Self.widths,
+                                classes: 10, ledger: Ledger())
+        let (x, labels) = Self.batchData(seed: 1)
+        _ = labels.withUnsafeBufferPointer { net.computeGradients(x, labels: $0.baseAddress!) }
+        let negatives = (0..<Self.batch).map { net.negativeLabels[$0] }
+        #expect(zip(negatives, labels).allSatisfy { $0 != $1 })
+
+        // Float64 inputs of each kind, with the label overlay and normalisation.
+        func overlaid(_ l: [Int32]) -> F64.Rows {
+            F64.normRows(F64.matrix(x).enumerated().map { r, row in
+                var row = row
+                for j in 0..<10 { row[j] = 0 }
+                row[Int(l[r])] = 1
+                return row
+            })
+        }
+        var pos = overlaid(labels), neg = overlaid(negatives)
+        for (l, layer) in net.layers.enumerated() {
+            let w = F64.matrix(layer.weight), b = F64.matrix(layer.bias)[0]
+            let theta = Double(Self.widths[l])
+            let loss: (F64.Rows) -> Double = { w in
+                F64.ffLoss(F64.dense(pos, w, b, relu: true), positive: true, threshold: theta)
+                    + F64.ffLoss(F64.dense(neg, w, b, relu: true), positive: false, threshold: theta)
+            }
+            let expected = F64.gradient(w, loss)
+            let got = layer.weightGradient.values.map(Double.init)
+            #expect(F64.relativeError(got, expected) <= 1e-4, "layer \(l + 1)")
+            let biasLoss: (F64.Rows) -> Double = { bb in
+                F64.ffLoss(F64.dense(pos, w, bb[0], relu: true), positive: true, threshold: theta)
+                    + F64.ffLoss(F64.dense(neg, w, bb[0], relu: true), positive: false, threshold: theta)
+            }
+            #expect(F64.relativeError(layer.biasGradient.values.map(Double.init), F64.gradient([b], biasLoss)) <= 1e-4)
+            pos = F64.normRows(F64.dense(pos, w, b, relu: true))
+            neg = F64.normRows(F64.dense(neg, w, b, relu: true))
+        }
+    }
+
+    @Test func ffSoftmaxHeadGradientsMatchFiniteDifferences() throws {
+        let net = try FFNetwork(config: Self.config(.ff), inputSize: Self.inputSize, widths: Self.widths,
+                                classes: 10, ledger: Ledger())
+        // Give the (zero-initialised) head weights some values first.
+        var rng = RNG(seed: 3)
+        for case let s? in net.head { rng.fillNormal(s, std: 0.5) }
+        let (x, labels) = Self.batchData(seed: 2)
+        _ = labels.withUnsafeBufferPointer { net.computeGradients(x, labels: $0.baseAddress!) }
+
+        // Neutral label (0.1 in each of the ten places), normalised states of every layer.
+        var states: [F64.Rows] = []
+        var input = F64.normRows(F64.matrix(x).map { row in var row = row; for j in 0..<10 { row[j] = 0.1 }; return row })
+        for layer in net.layers {
+            input = F64.normRows(F64.dense(input, F64.matrix(layer.weight), F64.matrix(layer.bias)[0], relu: true))
+            states.append(input)
+        }
+        let heads = net.head.map { $0.map(F64.matrix)! }
+        let y = labels.map(Int.init)
+        for l in heads.indices {
+            let loss: (F64.Rows) -> Double = { s in
+                var logits = [[Double]](repeating: [Double](repeating: 0, count: 10), count: Self.batch)
+                for k in heads.indices {
+                    let w = k == l ? s : heads[k]
+                    let part = F64.dense(states[k], w, [Double](repeating: 0, count: 10), relu: false)
+                    for r in logits.indices { for c in 0..<10 { logits[r][c] += part[r][c] } }
+                }
+                return F64.crossEntropy(logits, y)
+            }
+            let got = net.headGradient[l]!.values.map(Double.init)
+            #expect(F64.relativeError(got, F64.gradient(heads[l], loss)) <= 1e-4, "head from layer \(l + 1)")
+        }
+    }
+
+    @Test func bpGradientsMatchFiniteDifferences() throws {
+        let net = BPNetwork(config: Self.config(.bp), inputSize: Self.inputSize, widths: Self.widths, classes: 10, ledger: Ledger())
+        let (x, labels) = Self.batchData(seed: 4)
+        _ = labels.withUnsafeBufferPointer { net.computeGradients(x, labels: $0.baseAddress!) }
+        let ws = net.layers.map { F64.matrix($0.weight) }, bs = net.layers.map { F64.matrix($0.bias)[0] }
+        let y = labels.map(Int.init)
+        func loss(_ ws: [F64.Rows], _ bs: [[Double]]) -> Double {
+            var a = F64.matrix(x)
+            for l in ws.indices { a = F64.dense(a, ws[l], bs[l], relu: l < ws.count - 1) }
+            return F64.crossEntropy(a, y)
+        }
+        for l in ws.indices {
+            let expected = F64.gradient(ws[l]) { w in var all = ws; all[l] = w; return loss(all, bs) }
+            #expect(F64.relativeError(net.layers[l].weightGradient.values.map(Double.init), expected) <= 1e-4, "layer \(l + 1)")
+            let expectedBias = F64.gradient([bs[l]]) { b in var all = bs; all[l] = b[0]; return loss(ws, all) }
+            #expect(F64.relativeError(net.layers[l].biasGradient.values.map(Double.init), expectedBias) <= 1e-4)
+        }
+    }
+}

@@ -1,0 +1,136 @@
+import Foundation
+import Testing
+import Datasets
+import Tensor
+@testable import Training
+
+/// Collects what a run reports.
+final class Recording: TrainingObserver {
+    var epochs: [EpochResult] = []
+    var phases: [TrainingPhase] = []
+    func epochEnded(_ result: EpochResult) { epochs.append(result) }
+    func phaseChanged(_ phase: TrainingPhase, epoch: Int) { phases.append(phase) }
+}
+
+@Suite(.serialized) struct TrainingLoopTests {
+    static let dataRoot: String = {
+        if let env = ProcessInfo.processInfo.environment["FFBENCH_DATA"], !env.isEmpty { return env }
+        return URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/datasets").path
+    }()
+
+    /// 2,000 training and 500 test images of real MNIST.
+    nonisolated(unsafe) static let small: Dataset = {
+        let full = try! DatasetLoader(locator: DataLocator(environment: ["FFBENCH_DATA": dataRoot])).load(.mnist)
+        return Dataset(info: full.info, train: full.train.subset(0..<2000), test: full.test.subset(0..<500),
+                       location: full.location)
+    }()
+
+    func config(_ algorithm: TrainingConfig.Algorithm, seed: UInt64 = 1) -> TrainingConfig {
+        var c = Preset.hinton.config(algorithm: algorithm, seed: seed)
+        c.layers = "2x64"
+        c.epochs = 2
+        c.batchSize = 50
+        return c
+    }
+
+    func run(_ c: TrainingConfig) throws -> (TrainingOutcome, [EpochResult]) {
+        let loop = try TrainingLoop(config: c, data: Self.small, ledger: Ledger())
+        let rec = Recording()
+        let outcome = loop.run(observer: rec)
+        return (outcome, rec.epochs)
+    }
+
+    @Test(arguments: [TrainingConfig.Algorithm.ff, .bp])
+    func sameSeedGivesIdenticalLossesAndDifferentSeedsDiffer(algorithm: TrainingConfig.Algorithm) throws {
+        BLAS.setThreads(1)
+        defer { BLAS.setThreads(ProcessInfo.processInfo.activeProcessorCount) }
+        let (o1, a) = try run(config(algorithm))
+        let (_, b) = try run(config(algorithm))
+        let (_, c) = try run(config(algorithm, seed: 2))
+        #expect(o1 == .completed)
+        #expect(a.count == 2)
+        #expect(a.map(\.trainLoss) == b.map(\.trainLoss))
+        #expect(a.map(\.testError) == b.map(\.testError))
+        #expect(a.map(\.trainLoss) != c.map(\.trainLoss))
+    }
+
+    @Test func ffLearnsAndReportsBothTestErrors() throws {
+        var c = config(.ff)
+        c.epochs = 4
+        c.batchSize = 20 // Hinton's small rate needs many steps: 400 here
+        c.ff.goodnessFromLayer = 1 // layer 1's goodness is the first to become informative
+        let (outcome, epochs) = try run(c)
+        #expect(outcome == .completed)
+        let last = try #require(epochs.last)
+        #expect(last.testErrorGoodness != nil && last.testErrorSoftmax != nil)
+        #expect(last.testError == last.testErrorGoodness)
+        // Chance is 90 %; four epochs on 2,000 images get well below.
+        #expect(last.testError < 0.5)
+        #expect(try #require(last.testErrorSoftmax) < 0.5)
+        #expect(last.trainSeconds > 0 && last.evalSeconds > 0)
+    }
+
+    @Test func nonFiniteLossStopsTheRunAsDiverged() throws {
+        var c = config(.bp)
+        c.optimizer = .init(kind: .sgd, learningRate: 1e12, momentum: 0.9)
+        let (outcome, epochs) = try run(c)
+        guard case .diverged(let epoch, let batch) = outcome else {
+            Issue.record("expected divergence, got \(outcome)"); return
+        }
+        #expect(epoch == 1 && batch >= 1)
+        #expect(epochs.isEmpty)
+    }
+
+    @Test func steadyStateTrainingAllocatesNoTensors() throws {
+        let ledger = Ledger()
+        for algorithm in [TrainingConfig.Algorithm.ff, .bp] {
+            let loop = try TrainingLoop(config: config(algorithm), data: Self.small, ledger: ledger)
+            let batches = BatchIterator(source: Self.small.train, batchSize: 50, shuffleSeed: 1, dropLast: true, ledger: ledger)
+            batches.startEpoch(1)
+            _ = batches.next()
+            _ = loop.model.trainBatch(batches.x, labels: batches.labels, learningRateScale: 1)
+            let after = ledger.allocationCount
+            for _ in 0..<5 {
+                _ = batches.next()
+                _ = loop.model.trainBatch(batches.x, labels: batches.labels, learningRateScale: 1)
+            }
+            let test = BatchIterator(source: Self.small.test, batchSize: 50, shuffleSeed: nil, dropLast: false, ledger: ledger)
+            let afterIterator = ledger.allocationCount
+            test.startEpoch(1)
+            _ = loop.model.evaluate(test)
+            #expect(ledger.allocationCount == afterIterator, "\(algorithm) evaluation allocated")
+            #expect(afterIterator - after == 1, "\(algorithm): only the test iterator's buffer")
+        }
+    }
+
+    @Test func badRequestsAreRejectedBeforeTraining() {
+        var big = config(.ff)
+        big.batchSize = 2001
+        #expect(throws: TrainingError.batchTooLarge(batch: 2001, trainingSet: 2000)) { try TrainingLoop(config: big, data: Self.small) }
+        var badLayers = config(.bp)
+        badLayers.layers = "4by2000"
+        #expect(throws: TrainingError.self) { try TrainingLoop(config: badLayers, data: Self.small) }
+        var wrongInput = config(.bp)
+        wrongInput.layers = "100-50"
+        #expect(throws: TrainingError.badLayers("100-50", reason: "a list starts with the input size, 784 for this data set (found 100)")) {
+            try TrainingLoop(config: wrongInput, data: Self.small)
+        }
+    }
+
+    @Test func layerSpecsParse() throws {
+        #expect(try LayerSpec(parsing: "4x2000").hiddenWidths(inputSize: 784) == [2000, 2000, 2000, 2000])
+        #expect(try LayerSpec(parsing: "784-500-300").hiddenWidths(inputSize: 784) == [500, 300])
+        for bad in ["", "x", "0x10", "3x", "a-b", "784", "4x-1", "784--5"] {
+            #expect(throws: TrainingError.self, "\(bad)") { try LayerSpec(parsing: bad) }
+        }
+    }
+
+    @Test func parameterCounts() throws {
+        let ff = try TrainingLoop(config: config(.ff), data: Self.small, ledger: Ledger())
+        let bp = try TrainingLoop(config: config(.bp), data: Self.small, ledger: Ledger())
+        let hidden = 784 * 64 + 64 + 64 * 64 + 64
+        #expect(bp.model.parameterCount == hidden + 64 * 10 + 10) // only the output layer added
+        #expect(ff.model.parameterCount == hidden + 64 * 10) // the head reads hidden layer 2 (no bias)
+    }
+}
