@@ -6,6 +6,12 @@ enum Console {
         FileHandle.standardError.write(Data(("ffbench: " + line + "\n").utf8))
     }
 
+    /// A line on stdout, written at once (not held in a buffer when stdout
+    /// is a pipe or file, so a parent process sees each epoch as it ends).
+    static func line(_ text: String) {
+        FileHandle.standardOutput.write(Data((text + "\n").utf8))
+    }
+
     static func status(_ line: String) {
         FileHandle.standardError.write(Data((line + "\n").utf8))
     }

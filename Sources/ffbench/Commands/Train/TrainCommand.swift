@@ -36,7 +36,7 @@ struct TrainCommand: ParsableCommand {
         let printer = EpochPrinter(format: format, epochs: config.epochs)
         if format == .text {
             let shape = ([loaded.train.inputSize] + loop.widths).map(String.init).joined(separator: "-")
-            print("\(config.algorithm.rawValue) \(shape) on \(dataset.rawValue) (\(loaded.location.directory)): \(loop.model.parameterCount) parameters, seed \(config.seed)")
+            Console.line("\(config.algorithm.rawValue) \(shape) on \(dataset.rawValue) (\(loaded.location.directory)): \(loop.model.parameterCount) parameters, seed \(config.seed)")
         }
         switch loop.run(observer: printer) {
         case .completed:
@@ -94,13 +94,13 @@ final class EpochPrinter: TrainingObserver {
         case .json:
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]
-            if let data = try? encoder.encode(r) { print(String(decoding: data, as: UTF8.self)) }
+            if let data = try? encoder.encode(r) { Console.line(String(decoding: data, as: UTF8.self)) }
         case .text:
             var tests = String(format: "test err %.2f%%", 100 * r.testError)
             if let g = r.testErrorGoodness, let s = r.testErrorSoftmax {
                 tests += String(format: " (goodness %.2f%%, softmax %.2f%%)", 100 * g, 100 * s)
             }
-            print(String(format: "epoch %d/%d  loss %.4f  train err %.2f%%  %@  train %.1f s  eval %.1f s",
+            Console.line(String(format: "epoch %d/%d  loss %.4f  train err %.2f%%  %@  train %.1f s  eval %.1f s",
                          r.epoch, epochs, r.trainLoss, 100 * r.trainError, tests, r.trainSeconds, r.evalSeconds))
         }
     }
