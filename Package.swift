@@ -11,6 +11,8 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         // System-library shims.
@@ -21,11 +23,13 @@ let package = Package(
         .target(name: "Tensor", dependencies: ["CBLAS"]),
         .target(name: "Datasets", dependencies: ["Tensor", "CZlib"]),
         .target(name: "Training", dependencies: ["Tensor", "Datasets"]),
-        .target(name: "Recorder", dependencies: ["Tensor", "Training"]),
+        .target(name: "RunStore", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "Recorder", dependencies: ["Tensor", "Training", "Datasets", "RunStore",
+                                                 .product(name: "Yams", package: "Yams")]),
         .executableTarget(
             name: "ffbench",
             dependencies: [
-                "Tensor", "Datasets", "Training", "Recorder", "CCairo",
+                "Tensor", "Datasets", "Training", "RunStore", "Recorder", "CCairo",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -33,7 +37,9 @@ let package = Package(
         .testTarget(name: "TensorTests", dependencies: ["Tensor"], exclude: ["xoshiro_reference.py"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Tensor"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Datasets", "Tensor"]),
-        .testTarget(name: "CLITests", dependencies: ["ffbench"]),
+        .testTarget(name: "RunStoreTests", dependencies: ["RunStore"]),
+        .testTarget(name: "RecorderTests", dependencies: ["Recorder", "RunStore", "Training"]),
+        .testTarget(name: "CLITests", dependencies: ["ffbench", "RunStore"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Datasets
+import RunStore
 import Training
 import Foundation
 
@@ -42,6 +43,9 @@ enum Launcher {
         case let e as ExitCode:
             return e.rawValue
         case let e as DatasetError:
+            Console.error(e.description)
+            return e.isInputError ? 2 : 1
+        case let e as RunStoreError:
             Console.error(e.description)
             return e.isInputError ? 2 : 1
         case let e as TrainingError:

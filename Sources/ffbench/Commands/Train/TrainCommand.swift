@@ -1,6 +1,8 @@
 import ArgumentParser
 import Datasets
 import Foundation
+import Recorder
+import RunStore
 import Tensor
 import Training
 
@@ -28,23 +30,57 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Output format: text or json (one object per epoch).")
     var format: OutputFormat = .text
 
+    @Option(help: "Record the run into this SQLite database (created if missing).")
+    var db: String?
+
+    @Option(help: "Study name stored with the run (with --db).")
+    var study: String?
+
+    @Option(help: "Arm name stored with the run, e.g. ff or bp (with --db).")
+    var arm: String?
+
+    @Option(name: .customLong("sample-interval"), help: "How often to sample memory and CPU while recording: 20ms, 0.5s, …")
+    var sampleInterval: String = "20ms"
+
     func run() throws {
         let config = try options.config()
+        guard let interval = RecordingOptions.parseInterval(sampleInterval) else {
+            throw ValidationError("--sample-interval '\(sampleInterval)': expected a duration such as 20ms or 0.5s (1 ms to 1 h)")
+        }
+        if db == nil && (study != nil || arm != nil) { throw ValidationError("--study and --arm need --db") }
         if let threads = config.threads { BLAS.setThreads(threads) }
+        let stop = StopSignals()
+        stop.install()
+        // Everything that can fail on input happens before a run row exists.
+        let store = try db.map { try RunStore.open($0) }
         let loaded = try data.loader.load(dataset)
         let loop = try TrainingLoop(config: config, data: loaded)
+        loop.shouldStop = { stop.requested }
         let printer = EpochPrinter(format: format, epochs: config.epochs)
         if format == .text {
             let shape = ([loaded.train.inputSize] + loop.widths).map(String.init).joined(separator: "-")
             Console.line("\(config.algorithm.rawValue) \(shape) on \(dataset.rawValue) (\(loaded.location.directory)): \(loop.model.parameterCount) parameters, seed \(config.seed)")
         }
-        switch loop.run(observer: printer) {
+        var recorder: RunRecorder?
+        if let store {
+            let options = RecordingOptions(databasePath: store.path, study: study, arm: arm, sampleInterval: interval)
+            let run = RunRecord.training(config: config, dataset: dataset.rawValue, parameterCount: loop.model.parameterCount,
+                                         options: options, host: HostInfo.current())
+            recorder = try RunRecorder(store: store, run: run, sampleInterval: interval)
+        }
+        let outcome = loop.run(observer: ObserverGroup([printer] + (recorder.map { [$0] } ?? [])))
+        switch outcome {
         case .completed:
-            return
+            try recorder?.finish(status: .completed, exitStatus: 0)
         case .diverged(let epoch, let batch):
-            throw RunFailure("diverged at epoch \(epoch), batch \(batch): the loss became NaN or infinite")
+            let message = "diverged at epoch \(epoch), batch \(batch): the loss became NaN or infinite"
+            try recorder?.finish(status: .diverged, message: message, exitStatus: 1)
+            throw RunFailure(message)
         case .interrupted(let epoch):
-            throw RunFailure("interrupted in epoch \(epoch)")
+            let message = "interrupted by signal \(stop.receivedSignal) in epoch \(epoch)"
+            try recorder?.finish(status: .interrupted, message: message, exitStatus: Int(stop.exitStatus))
+            Console.error(message)
+            throw ExitCode(stop.exitStatus)
         }
     }
 }

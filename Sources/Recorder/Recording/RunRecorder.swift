@@ -1,0 +1,77 @@
+import Foundation
+import RunStore
+import Tensor
+import Training
+
+/// Records an in-process training run: the run row, samples of RSS, CPU
+/// and the ledger every `sampleInterval`, phase events, and one epoch row
+/// per epoch with exact peaks (VmHWM reset at each epoch start, the
+/// ledger's peak window likewise).
+public final class RunRecorder: TrainingObserver {
+    public let writer: RunWriter
+    public let runID: String
+    private let ledger: Ledger
+    private let start: Double
+    private var sampler: Sampler?
+
+    /// Inserts the run row and starts sampling.
+    public init(store: RunStore, run: RunRecord, sampleInterval: Double, ledger: Ledger = .shared) throws(RunStoreError) {
+        try store.insert(run)
+        runID = run.id
+        self.ledger = ledger
+        start = Monotonic.now()
+        writer = RunWriter(store: store, runID: run.id)
+        let (writer, start, id) = (self.writer, self.start, run.id)
+        sampler = Sampler(interval: sampleInterval) {
+            writer.add(samples: RunRecorder.sample(runID: id, t: Monotonic.now() - start, ledger: ledger))
+        }
+    }
+
+    /// One sampling tick: RSS, CPU times, the ledger's live bytes by category.
+    static func sample(runID: String, t: Double, ledger: Ledger) -> [SampleRecord] {
+        let cpu = ProcessProbe.cpuSeconds()
+        let snapshot = ledger.snapshot()
+        var rows = [
+            SampleRecord(runID: runID, t: t, metric: "rss_bytes", value: Double(ProcessProbe.residentBytes())),
+            SampleRecord(runID: runID, t: t, metric: "cpu_user_seconds", value: cpu.user),
+            SampleRecord(runID: runID, t: t, metric: "cpu_system_seconds", value: cpu.system),
+            SampleRecord(runID: runID, t: t, metric: "tensor_bytes", value: Double(snapshot.liveTotal)),
+        ]
+        for category in TensorCategory.allCases {
+            rows.append(SampleRecord(runID: runID, t: t, metric: "tensor_bytes.\(category.rawValue)",
+                                     value: Double(snapshot.live[category] ?? 0)))
+        }
+        return rows
+    }
+
+    var elapsed: Double { Monotonic.now() - start }
+
+    public func phaseChanged(_ phase: TrainingPhase, epoch: Int) {
+        if phase == .training {
+            // A new peak window for the epoch: kernel high-water mark and ledger.
+            ProcessProbe.resetPeakResident()
+            ledger.resetPeaks()
+        }
+        writer.add(event: "phase", "\(phase.rawValue) epoch \(epoch)", t: elapsed)
+    }
+
+    public func epochEnded(_ r: EpochResult) {
+        let peaks = ledger.snapshot()
+        writer.add(epoch: EpochRecord(
+            runID: runID, epoch: r.epoch, trainLoss: r.trainLoss, trainError: r.trainError, testError: r.testError,
+            testErrorGoodness: r.testErrorGoodness, testErrorSoftmax: r.testErrorSoftmax, trainSeconds: r.trainSeconds,
+            evalSeconds: r.evalSeconds, peakRSSBytes: Int64(ProcessProbe.peakResidentBytes()),
+            peakTensorBytes: Int64(peaks.peakTotal), peakActivationBytes: Int64(peaks.peak[.activations] ?? 0),
+            learningRate: r.learningRate))
+    }
+
+    /// Stops sampling, writes everything queued, and records how the run ended.
+    public func finish(status: RunStatus, message: String? = nil, exitStatus: Int? = nil) throws(RunStoreError) {
+        sampler?.stop()
+        sampler = nil
+        writer.add(event: "status", message ?? status.rawValue, t: elapsed)
+        writer.close()
+        try writer.store.finish(runID, status: status, message: message, exitStatus: exitStatus)
+        if let failure = writer.failure { throw failure }
+    }
+}

@@ -1,0 +1,190 @@
+import Foundation
+import GRDB
+
+/// One training run (or one recorded external command). See docs/schema.md.
+public struct RunRecord: Codable, Sendable, Equatable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "runs"
+
+    public var id: String
+    public var study: String?
+    public var arm: String?
+    public var label: String?
+    public var algorithm: String
+    public var dataset: String?
+    public var layers: String?
+    public var batchSize: Int?
+    public var epochs: Int?
+    public var seed: Int64?
+    public var status: RunStatus
+    public var startedAt: String
+    public var finishedAt: String?
+    public var parameterCount: Int?
+    public var configJSON: String?
+    public var hostJSON: String?
+    public var hostname: String?
+    public var pid: Int?
+    public var heartbeatAt: String?
+    public var command: String?
+    public var exitStatus: Int?
+    public var sampleInterval: Double?
+    public var message: String?
+
+    public init(id: String = UUID().uuidString.lowercased(), study: String? = nil, arm: String? = nil, label: String? = nil,
+                algorithm: String, dataset: String? = nil, layers: String? = nil, batchSize: Int? = nil,
+                epochs: Int? = nil, seed: Int64? = nil, status: RunStatus = .running,
+                startedAt: String = Timestamp.now(), parameterCount: Int? = nil, configJSON: String? = nil,
+                hostJSON: String? = nil, hostname: String? = nil, pid: Int? = nil, command: String? = nil,
+                sampleInterval: Double? = nil) {
+        self.id = id
+        self.study = study
+        self.arm = arm
+        self.label = label
+        self.algorithm = algorithm
+        self.dataset = dataset
+        self.layers = layers
+        self.batchSize = batchSize
+        self.epochs = epochs
+        self.seed = seed
+        self.status = status
+        self.startedAt = startedAt
+        self.parameterCount = parameterCount
+        self.configJSON = configJSON
+        self.hostJSON = hostJSON
+        self.hostname = hostname
+        self.pid = pid
+        self.heartbeatAt = startedAt
+        self.command = command
+        self.sampleInterval = sampleInterval
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, study, arm, label, algorithm, dataset, layers, epochs, seed, status, hostname, pid, command, message
+        case batchSize = "batch_size"
+        case startedAt = "started_at"
+        case finishedAt = "finished_at"
+        case parameterCount = "parameter_count"
+        case configJSON = "config_json"
+        case hostJSON = "host_json"
+        case heartbeatAt = "heartbeat_at"
+        case exitStatus = "exit_status"
+        case sampleInterval = "sample_interval"
+    }
+}
+
+public enum RunStatus: String, Codable, Sendable, CaseIterable, DatabaseValueConvertible {
+    case running, completed, failed, interrupted, diverged
+}
+
+/// One epoch of a run.
+public struct EpochRecord: Codable, Sendable, Equatable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "epochs"
+
+    public var runID: String
+    public var epoch: Int
+    public var trainLoss: Double?
+    public var trainError: Double?
+    public var testError: Double?
+    public var testErrorGoodness: Double?
+    public var testErrorSoftmax: Double?
+    public var trainSeconds: Double?
+    public var evalSeconds: Double?
+    public var peakRSSBytes: Int64?
+    public var peakTensorBytes: Int64?
+    public var peakActivationBytes: Int64?
+    public var learningRate: Double?
+
+    public init(runID: String, epoch: Int, trainLoss: Double? = nil, trainError: Double? = nil, testError: Double? = nil,
+                testErrorGoodness: Double? = nil, testErrorSoftmax: Double? = nil, trainSeconds: Double? = nil,
+                evalSeconds: Double? = nil, peakRSSBytes: Int64? = nil, peakTensorBytes: Int64? = nil,
+                peakActivationBytes: Int64? = nil, learningRate: Double? = nil) {
+        self.runID = runID
+        self.epoch = epoch
+        self.trainLoss = trainLoss
+        self.trainError = trainError
+        self.testError = testError
+        self.testErrorGoodness = testErrorGoodness
+        self.testErrorSoftmax = testErrorSoftmax
+        self.trainSeconds = trainSeconds
+        self.evalSeconds = evalSeconds
+        self.peakRSSBytes = peakRSSBytes
+        self.peakTensorBytes = peakTensorBytes
+        self.peakActivationBytes = peakActivationBytes
+        self.learningRate = learningRate
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case epoch
+        case runID = "run_id"
+        case trainLoss = "train_loss"
+        case trainError = "train_error"
+        case testError = "test_error"
+        case testErrorGoodness = "test_error_goodness"
+        case testErrorSoftmax = "test_error_softmax"
+        case trainSeconds = "train_seconds"
+        case evalSeconds = "eval_seconds"
+        case peakRSSBytes = "peak_rss_bytes"
+        case peakTensorBytes = "peak_tensor_bytes"
+        case peakActivationBytes = "peak_activation_bytes"
+        case learningRate = "learning_rate"
+    }
+}
+
+/// A sampled metric value at `t` seconds since the run started.
+public struct SampleRecord: Codable, Sendable, Equatable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "samples"
+    public var runID: String
+    public var t: Double
+    public var metric: String
+    public var value: Double
+
+    public init(runID: String, t: Double, metric: String, value: Double) {
+        self.runID = runID
+        self.t = t
+        self.metric = metric
+        self.value = value
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case t, metric, value
+        case runID = "run_id"
+    }
+}
+
+/// A phase change, warning or error during a run.
+public struct EventRecord: Codable, Sendable, Equatable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "events"
+    public var runID: String
+    public var t: Double
+    public var kind: String
+    public var message: String
+
+    public init(runID: String, t: Double, kind: String, message: String) {
+        self.runID = runID
+        self.t = t
+        self.kind = kind
+        self.message = message
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case t, kind, message
+        case runID = "run_id"
+    }
+}
+
+/// ISO 8601 UTC timestamps with milliseconds, as stored in the database.
+public enum Timestamp {
+    public static func now() -> String { string(Date()) }
+
+    public static func string(_ date: Date) -> String {
+        let f = ISO8601DateFormatter()
+        f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        f.timeZone = TimeZone(identifier: "UTC")
+        return f.string(from: date)
+    }
+
+    public static func date(_ string: String) -> Date? {
+        let f = ISO8601DateFormatter()
+        f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return f.date(from: string)
+    }
+}

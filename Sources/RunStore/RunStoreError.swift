@@ -1,0 +1,27 @@
+/// Problems with a run database, one line each, naming the file.
+public enum RunStoreError: Error, CustomStringConvertible, Equatable {
+    case notSQLite(path: String)
+    case readOnly(path: String)
+    case newerSchema(path: String, unknown: [String])
+    case missing(path: String)
+    case unknownRun(path: String, id: String)
+    case database(path: String, message: String)
+
+    public var description: String {
+        switch self {
+        case .notSQLite(let path): "\(path): not an SQLite database"
+        case .readOnly(let path): "\(path): database file is read-only"
+        case .newerSchema(let path, let unknown):
+            "\(path): written by a newer ffbench (schema migrations \(unknown.joined(separator: ", ")) unknown here); upgrade ffbench to use it"
+        case .missing(let path): "\(path): no such database"
+        case .unknownRun(let path, let id): "\(path): no run with id '\(id)'"
+        case .database(let path, let message): "\(path): \(message)"
+        }
+    }
+
+    /// Bad input (the file) rather than a failure of the machine.
+    public var isInputError: Bool {
+        if case .database = self { return false }
+        return true
+    }
+}
