@@ -1,0 +1,100 @@
+import Foundation
+
+/// A child process started with posix_spawn, with a clean signal state
+/// (nothing blocked, SIGINT/SIGTERM/SIGPIPE at their defaults) whatever
+/// thread starts it, and optionally its stdout on a pipe.
+public final class Subprocess {
+    public let pid: pid_t
+    /// Read end of the child's stdout, when captured.
+    public let output: FileHandle?
+
+    public enum Failure: Error, CustomStringConvertible {
+        case spawn(String, Int32)
+        public var description: String {
+            switch self {
+            case .spawn(let cmd, let err): "cannot start '\(cmd)': \(String(cString: strerror(err)))"
+            }
+        }
+    }
+
+    public init(_ arguments: [String], captureOutput: Bool, environment: [String: String]? = nil) throws {
+        precondition(!arguments.isEmpty, "a command is needed")
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var empty = sigset_t()
+        sigemptyset(&empty)
+        posix_spawnattr_setsigmask(&attributes, &empty)
+        var defaults = sigset_t()
+        sigemptyset(&defaults)
+        for s in [SIGINT, SIGTERM, SIGPIPE] { sigaddset(&defaults, s) }
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        var fds: [Int32] = [-1, -1]
+        if captureOutput {
+            guard pipe(&fds) == 0 else { throw Failure.spawn(arguments[0], errno) }
+            posix_spawn_file_actions_adddup2(&actions, fds[1], 1)
+            posix_spawn_file_actions_addclose(&actions, fds[0])
+            posix_spawn_file_actions_addclose(&actions, fds[1])
+        }
+
+        let argv = arguments.map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        let env = (environment ?? ProcessInfo.processInfo.environment).map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { env.forEach { free($0) } }
+        var child = pid_t()
+        let status = posix_spawnp(&child, arguments[0], &actions, &attributes, argv, env)
+        if captureOutput { close(fds[1]) }
+        guard status == 0 else {
+            if captureOutput { close(fds[0]) }
+            throw Failure.spawn(arguments[0], status)
+        }
+        pid = child
+        output = captureOutput ? FileHandle(fileDescriptor: fds[0], closeOnDealloc: true) : nil
+    }
+
+    /// Waits for the child; returns its exit status, or 128 + signal.
+    public func wait() -> Int32 {
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        let signal = status & 0x7f
+        if signal != 0 { return 128 + signal }
+        return (status >> 8) & 0xff
+    }
+
+    public func signal(_ sig: Int32) { kill(pid, sig) }
+
+    /// The path of the running executable (to start ffbench children).
+    public static var currentExecutable: String {
+        (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+    }
+}
+
+/// Reads lines from a file handle (a child's stdout) until end of file.
+public struct LineReader {
+    let handle: FileHandle
+    var buffer = Data()
+
+    public init(_ handle: FileHandle) { self.handle = handle }
+
+    public mutating func next() -> String? {
+        while true {
+            if let newline = buffer.firstIndex(of: 0x0A) {
+                let line = buffer[buffer.startIndex..<newline]
+                buffer.removeSubrange(buffer.startIndex...newline)
+                return String(decoding: line, as: UTF8.self)
+            }
+            let chunk = handle.availableData
+            if chunk.isEmpty {
+                guard !buffer.isEmpty else { return nil }
+                defer { buffer.removeAll() }
+                return String(decoding: buffer, as: UTF8.self)
+            }
+            buffer.append(chunk)
+        }
+    }
+}

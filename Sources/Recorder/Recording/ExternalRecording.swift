@@ -1,0 +1,133 @@
+import Foundation
+import RunStore
+import Synchronization
+import Training
+
+/// Records an external command (e.g. a PyTorch script): samples its whole
+/// process tree from /proc, turns stdout lines that are JSON objects with
+/// an `epoch` key into epoch rows, and passes every other line through.
+public final class ExternalRecording {
+    public let runID: String
+    let store: RunStore
+    let writer: RunWriter
+    let interval: Double
+
+    public init(store: RunStore, run: RunRecord, sampleInterval: Double) throws(RunStoreError) {
+        try store.insert(run)
+        self.store = store
+        self.runID = run.id
+        self.writer = RunWriter(store: store, runID: run.id)
+        self.interval = sampleInterval
+    }
+
+    /// Runs the command to completion; returns its exit status.
+    /// `passThrough` receives each non-epoch line; `stop` is polled to
+    /// forward SIGINT/SIGTERM to the child.
+    public func run(_ command: [String], stop: StopSignals, passThrough: (String) -> Void) throws -> Int32 {
+        let child: Subprocess
+        do { child = try Subprocess(command, captureOutput: true) } catch {
+            try? store.finish(runID, status: .failed, message: "\(error)", exitStatus: 127)
+            writer.close()
+            throw error
+        }
+        let start = Monotonic.now()
+        let (writer, id, root) = (self.writer, runID, child.pid)
+        let peak = PeakTracker()
+        let gpu = GPUProbe.available()
+        let lastGPU = Mutex(0.0)
+        let sampler = Sampler(interval: interval) {
+            let t = Monotonic.now() - start
+            let tree = ProcessTreeSample.measure(root: root)
+            guard tree.processes > 0 else { return }
+            peak.observe(tree.residentBytes)
+            var rows = [
+                SampleRecord(runID: id, t: t, metric: "rss_bytes", value: Double(tree.residentBytes)),
+                SampleRecord(runID: id, t: t, metric: "cpu_user_seconds", value: tree.userSeconds),
+                SampleRecord(runID: id, t: t, metric: "cpu_system_seconds", value: tree.systemSeconds),
+                SampleRecord(runID: id, t: t, metric: "threads", value: Double(tree.threads)),
+                SampleRecord(runID: id, t: t, metric: "processes", value: Double(tree.processes)),
+            ]
+            // nvidia-smi is slow to start: at most once a second.
+            if gpu, lastGPU.withLock({ t - $0 >= 1 ? { $0 = t; return true }(&$0) : false }) {
+                for (metric, value) in GPUProbe.sample() { rows.append(SampleRecord(runID: id, t: t, metric: metric, value: value)) }
+            }
+            writer.add(samples: rows)
+        }
+        // Forward a polite stop to the child.
+        let forwarder = Sampler(interval: 0.05) { [stop, root] in
+            if stop.requested { kill(root, stop.receivedSignal) }
+        }
+        var reader = LineReader(child.output!)
+        let decoder = JSONDecoder()
+        while let line = reader.next() {
+            if let epoch = Self.epochRow(line, runID: id, decoder: decoder) {
+                var row = epoch
+                let highest = peak.take()
+                if row.peakRSSBytes == nil && highest > 0 { row.peakRSSBytes = Int64(highest) }
+                writer.add(epoch: row)
+            } else {
+                passThrough(line)
+            }
+        }
+        let status = child.wait()
+        sampler.stop()
+        forwarder.stop()
+        let runStatus: RunStatus = status == 0 ? .completed : (status > 128 ? .interrupted : .failed)
+        writer.add(event: "status", "exit status \(status)", t: Monotonic.now() - start)
+        writer.close()
+        try store.finish(runID, status: runStatus, message: status == 0 ? nil : "exit status \(status)", exitStatus: Int(status))
+        return status
+    }
+
+    /// A JSON object with an integer `epoch` becomes an epoch row.
+    static func epochRow(_ line: String, runID: String, decoder: JSONDecoder) -> EpochRecord? {
+        let trimmed = line.trimmingCharacters(in: .whitespaces)
+        guard trimmed.hasPrefix("{"),
+              let object = try? JSONSerialization.jsonObject(with: Data(trimmed.utf8)) as? [String: Any],
+              let epoch = (object["epoch"] as? NSNumber)?.intValue else { return nil }
+        func number(_ key: String) -> Double? { (object[key] as? NSNumber)?.doubleValue }
+        return EpochRecord(runID: runID, epoch: epoch, trainLoss: number("train_loss"), trainError: number("train_error"),
+                           testError: number("test_error"), trainSeconds: number("train_seconds"),
+                           evalSeconds: number("eval_seconds"), peakRSSBytes: number("peak_rss_bytes").map { Int64($0) })
+    }
+}
+
+/// The highest sampled RSS since the last epoch line (external runs have
+/// no VmHWM of their own to reset, so this peak is sampled, not exact).
+final class PeakTracker: Sendable {
+    private let value = Atomic<Int>(0)
+
+    func observe(_ bytes: Int) {
+        var current = value.load(ordering: .relaxed)
+        while bytes > current {
+            let (done, original) = value.compareExchange(expected: current, desired: bytes, ordering: .relaxed)
+            if done { break }
+            current = original
+        }
+    }
+
+    func take() -> Int { value.exchange(0, ordering: .relaxed) }
+}
+
+/// GPU memory and utilisation through nvidia-smi, when it exists.
+enum GPUProbe {
+    static func available() -> Bool {
+        (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":").contains {
+            FileManager.default.isExecutableFile(atPath: "\($0)/nvidia-smi")
+        }
+    }
+
+    static func sample() -> [(String, Double)] {
+        guard let child = try? Subprocess(["nvidia-smi", "--query-gpu=memory.used,utilization.gpu",
+                                           "--format=csv,noheader,nounits"], captureOutput: true) else { return [] }
+        var reader = LineReader(child.output!)
+        var memory = 0.0, utilisation = 0.0, gpus = 0
+        while let line = reader.next() {
+            let parts = line.split(separator: ",").map { Double($0.trimmingCharacters(in: .whitespaces)) }
+            if parts.count == 2, let m = parts[0], let u = parts[1] { memory += m; utilisation += u; gpus += 1 }
+        }
+        _ = child.wait()
+        guard gpus > 0 else { return [] }
+        return [("gpu_memory_bytes", memory * 1_048_576), ("gpu_utilization_percent", utilisation / Double(gpus))]
+    }
+}
