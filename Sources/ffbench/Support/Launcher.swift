@@ -1,5 +1,6 @@
 import ArgumentParser
 import Datasets
+import Recorder
 import RunStore
 import Training
 import Foundation
@@ -48,6 +49,9 @@ enum Launcher {
         case let e as RunStoreError:
             Console.error(e.description)
             return e.isInputError ? 2 : 1
+        case let e as StudyError:
+            Console.error(e.description)
+            return 2
         case let e as TrainingError:
             Console.error(e.description)
             return 2

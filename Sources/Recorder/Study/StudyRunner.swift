@@ -1,0 +1,97 @@
+import Foundation
+import RunStore
+import Training
+
+/// Runs a study: every (arm, seed) as its own `ffbench train` child process
+/// (so each run's memory is its own), interleaved across arms, skipping
+/// runs the database already holds as completed (or diverged, which would
+/// only diverge again) and redoing failed or interrupted ones.
+public final class StudyRunner {
+    public struct Summary: Sendable, Equatable {
+        public var completed = 0, skipped = 0, failed = 0, diverged = 0, interrupted = 0
+    }
+
+    let spec: StudySpec
+    let store: RunStore
+    let executable: String
+    let extraArguments: [String]
+    let progress: (String) -> Void
+
+    public init(spec: StudySpec, store: RunStore, executable: String = Subprocess.currentExecutable,
+                extraArguments: [String] = [], progress: @escaping (String) -> Void) {
+        self.spec = spec
+        self.store = store
+        self.executable = executable
+        self.extraArguments = extraArguments
+        self.progress = progress
+    }
+
+    /// Whether a (arm, seed) needs running.
+    func isDone(_ run: PlannedRun) throws(RunStoreError) -> Bool {
+        try store.read { db in
+            try Int.fetchOne(db, sql: """
+                SELECT COUNT(*) FROM runs WHERE study = ? AND arm = ? AND seed = ? AND status IN ('completed', 'diverged')
+                """, arguments: [spec.name, run.arm, Int64(bitPattern: run.seed)]) ?? 0
+        } > 0
+    }
+
+    public func run(stop: StopSignals) throws -> Summary {
+        var summary = Summary()
+        let plan = spec.plan
+        var todo: [PlannedRun] = []
+        for run in plan {
+            if try isDone(run) { summary.skipped += 1 } else { todo.append(run) }
+        }
+        if summary.skipped > 0 { progress("\(spec.name): \(summary.skipped) of \(plan.count) runs already done, \(todo.count) to go") }
+        let totalEpochs = todo.count * spec.epochs
+        var epochsDone = 0
+        var secondsPerEpoch: Double?
+        let studyStart = Monotonic.now()
+
+        for (index, run) in todo.enumerated() {
+            if stop.requested { summary.interrupted += 1; break }
+            let label = "[\(index + 1)/\(todo.count)] \(run.arm) seed \(run.seed)"
+            progress("\(label): starting")
+            let args = [executable, "train"] + run.trainArguments(dataset: spec.dataset, epochs: spec.epochs) + extraArguments
+                + ["--db", store.path, "--study", spec.name, "--arm", run.arm, "--format", "json",
+                   "--sample-interval", spec.sampleInterval]
+            let child = try Subprocess(args, captureOutput: true)
+            var reader = LineReader(child.output!)
+            while let line = reader.next() {
+                guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
+                      let epoch = (object["epoch"] as? NSNumber)?.intValue else { continue }
+                epochsDone += 1
+                secondsPerEpoch = (Monotonic.now() - studyStart) / Double(epochsDone)
+                let error = (object["test_error"] as? NSNumber).map { String(format: "%.2f%%", 100 * $0.doubleValue) } ?? "-"
+                let eta = secondsPerEpoch.map { Self.duration($0 * Double(totalEpochs - epochsDone)) } ?? "?"
+                progress("\(label): epoch \(epoch)/\(spec.epochs), test error \(error); study \(epochsDone)/\(totalEpochs) epochs, ETA \(eta)")
+            }
+            let status = child.wait()
+            switch status {
+            case 0:
+                summary.completed += 1
+                progress("\(label): completed")
+            case 130, 143:
+                summary.interrupted += 1
+                progress("\(label): interrupted")
+            default:
+                let latest = try store.read { db in
+                    try String.fetchOne(db, sql: """
+                        SELECT status FROM runs WHERE study = ? AND arm = ? AND seed = ? ORDER BY started_at DESC LIMIT 1
+                        """, arguments: [spec.name, run.arm, Int64(bitPattern: run.seed)])
+                }
+                if latest == RunStatus.diverged.rawValue { summary.diverged += 1; progress("\(label): diverged; the study goes on") }
+                else { summary.failed += 1; progress("\(label): failed with exit status \(status); the study goes on") }
+            }
+            if stop.requested { break }
+        }
+        return summary
+    }
+
+    static func duration(_ seconds: Double) -> String {
+        let s = Int(seconds.rounded())
+        if s >= 3600 { return "\(s / 3600)h\(String(format: "%02d", s % 3600 / 60))m" }
+        if s >= 60 { return "\(s / 60)m\(String(format: "%02d", s % 60))s" }
+        return "\(s)s"
+    }
+}
