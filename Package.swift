@@ -37,9 +37,9 @@ let package = Package(
         .testTarget(name: "TensorTests", dependencies: ["Tensor"], exclude: ["xoshiro_reference.py"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Tensor"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Datasets", "Tensor"]),
-        .testTarget(name: "RunStoreTests", dependencies: ["RunStore"]),
+        .testTarget(name: "RunStoreTests", dependencies: ["RunStore", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "RecorderTests", dependencies: ["Recorder", "RunStore", "Training"]),
-        .testTarget(name: "CLITests", dependencies: ["ffbench", "RunStore"]),
+        .testTarget(name: "CLITests", dependencies: ["ffbench", "RunStore", "Recorder"]),
     ],
     swiftLanguageModes: [.v6]
 )
