@@ -24,12 +24,13 @@ let package = Package(
         .target(name: "Datasets", dependencies: ["Tensor", "CZlib"]),
         .target(name: "Training", dependencies: ["Tensor", "Datasets"]),
         .target(name: "RunStore", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "Analysis", dependencies: ["RunStore"]),
         .target(name: "Recorder", dependencies: ["Tensor", "Training", "Datasets", "RunStore",
                                                  .product(name: "Yams", package: "Yams")]),
         .executableTarget(
             name: "ffbench",
             dependencies: [
-                "Tensor", "Datasets", "Training", "RunStore", "Recorder", "CCairo",
+                "Tensor", "Datasets", "Training", "RunStore", "Recorder", "Analysis", "CCairo",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -39,6 +40,7 @@ let package = Package(
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Datasets", "Tensor"]),
         .testTarget(name: "RunStoreTests", dependencies: ["RunStore", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "RecorderTests", dependencies: ["Recorder", "RunStore", "Training"]),
+        .testTarget(name: "AnalysisTests", dependencies: ["Analysis"], resources: [.copy("Fixtures")]),
         .testTarget(name: "CLITests", dependencies: ["ffbench", "RunStore", "Recorder"]),
     ],
     swiftLanguageModes: [.v6]

@@ -1,0 +1,94 @@
+import Datasets
+import Foundation
+import RunStore
+import Tensor
+import Training
+
+/// Measures what recording costs: whole epochs of the same model trained
+/// alternately without and with a recorder sampling every `interval`
+/// (A B A B …, so machine drift hits both alike).
+public struct RecorderOverhead: Codable, Sendable {
+    public var config: String
+    public var sampleInterval: Double
+    public var plainSeconds: [Double]
+    public var recordedSeconds: [Double]
+    public var samplesWritten: Int
+
+    enum CodingKeys: String, CodingKey {
+        case config
+        case sampleInterval = "sample_interval"
+        case plainSeconds = "plain_epoch_seconds"
+        case recordedSeconds = "recorded_epoch_seconds"
+        case samplesWritten = "samples_written"
+        case overhead
+    }
+
+    /// Median recorded over median plain epoch time, minus one.
+    public var overhead: Double { median(recordedSeconds) / median(plainSeconds) - 1 }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(config, forKey: .config)
+        try c.encode(sampleInterval, forKey: .sampleInterval)
+        try c.encode(plainSeconds, forKey: .plainSeconds)
+        try c.encode(recordedSeconds, forKey: .recordedSeconds)
+        try c.encode(samplesWritten, forKey: .samplesWritten)
+        try c.encode(overhead, forKey: .overhead)
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        config = try c.decode(String.self, forKey: .config)
+        sampleInterval = try c.decode(Double.self, forKey: .sampleInterval)
+        plainSeconds = try c.decode([Double].self, forKey: .plainSeconds)
+        recordedSeconds = try c.decode([Double].self, forKey: .recordedSeconds)
+        samplesWritten = try c.decode(Int.self, forKey: .samplesWritten)
+    }
+
+    init(config: String, sampleInterval: Double, plainSeconds: [Double], recordedSeconds: [Double], samplesWritten: Int) {
+        self.config = config
+        self.sampleInterval = sampleInterval
+        self.plainSeconds = plainSeconds
+        self.recordedSeconds = recordedSeconds
+        self.samplesWritten = samplesWritten
+    }
+
+    public static func measure(config: TrainingConfig, data: Dataset, pairs: Int, interval: Double,
+                               databasePath: String) throws -> RecorderOverhead {
+        var plain: [Double] = [], recorded: [Double] = []
+        let store = try RunStore.open(databasePath)
+        var samples = 0
+        for _ in 0..<pairs {
+            var one = config
+            one.epochs = 1
+            plain.append(try epochSeconds(one, data, recorder: nil))
+            let run = RunRecord(study: "bench", arm: "recorder-overhead", algorithm: config.algorithm.rawValue,
+                                dataset: data.info.id.rawValue, layers: config.layers, batchSize: config.batchSize,
+                                epochs: 1, seed: Int64(bitPattern: config.seed), hostname: ProcessInfo.processInfo.hostName,
+                                pid: Int(getpid()), sampleInterval: interval)
+            let recorder = try RunRecorder(store: store, run: run, sampleInterval: interval)
+            recorded.append(try epochSeconds(one, data, recorder: recorder))
+            try recorder.finish(status: .completed)
+            samples += try store.sampleCount(run.id)
+        }
+        return RecorderOverhead(config: "\(config.algorithm.rawValue) \(config.layers) batch \(config.batchSize)",
+                                sampleInterval: interval, plainSeconds: plain, recordedSeconds: recorded, samplesWritten: samples)
+    }
+
+    private static func epochSeconds(_ config: TrainingConfig, _ data: Dataset, recorder: RunRecorder?) throws -> Double {
+        let loop = try TrainingLoop(config: config, data: data)
+        final class Capture: TrainingObserver {
+            var seconds = 0.0
+            func epochEnded(_ r: EpochResult) { seconds = r.trainSeconds }
+        }
+        let capture = Capture()
+        _ = loop.run(observer: ObserverGroup([capture] + (recorder.map { [$0] } ?? [])))
+        return capture.seconds
+    }
+}
+
+func median(_ values: [Double]) -> Double {
+    guard !values.isEmpty else { return .nan }
+    let s = values.sorted()
+    return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
+}

@@ -1,0 +1,201 @@
+#!/usr/bin/env python3
+"""Regenerates Tests/AnalysisTests/Fixtures/stats_cases.json from SciPy.
+
+Every statistic ffbench's Analysis module computes is computed here by SciPy
+(or, where SciPy has no function, by the textbook formula in NumPy), on
+seeded random cases: sample sizes 3-60, ties, identical samples, heavy tails
+and outliers. Run it again and the file comes out byte-identical:
+
+    python3 scripts/make-stats-fixtures.py            # rewrite the fixture
+    python3 scripts/make-stats-fixtures.py --check    # exit 1 if it would change
+"""
+import json
+import warnings
+import math
+import sys
+from pathlib import Path
+
+import numpy as np
+import scipy
+from scipy import stats
+
+OUT = Path(__file__).resolve().parent.parent / "Tests/AnalysisTests/Fixtures/stats_cases.json"
+RNG = np.random.default_rng(20261128)
+BOOT = 9999
+
+
+def draw(kind, n):
+    if kind == "normal":
+        return RNG.normal(10, 2, n)
+    if kind == "ties":
+        return np.round(RNG.normal(5, 1.5, n))
+    if kind == "heavy":
+        return RNG.standard_t(2, n) + 3
+    if kind == "outliers":
+        x = RNG.normal(0, 1, n)
+        x[RNG.integers(0, n)] += 25
+        return x
+    if kind == "lognormal":
+        return RNG.lognormal(1, 0.5, n)
+    raise ValueError(kind)
+
+
+def f(v):
+    """Finite floats as numbers, infinities as "inf"/"-inf", NaN as None (an error)."""
+    v = float(v)
+    if math.isnan(v):
+        return None
+    return v if math.isfinite(v) else ("inf" if v > 0 else "-inf")
+
+
+def guarded(fn):
+    try:
+        with np.errstate(all="ignore"):
+            return fn()
+    except Exception:
+        return {"error": True}
+
+
+def describe(x):
+    x = np.asarray(x)
+    q1, med, q3 = np.percentile(x, [25, 50, 75])
+    return {"n": len(x), "mean": f(np.mean(x)), "sd": f(np.std(x, ddof=1)), "median": f(med),
+            "q1": f(q1), "q3": f(q3), "min": f(np.min(x)), "max": f(np.max(x))}
+
+
+def test_result(r, df=None):
+    out = {"statistic": f(r.statistic), "p": f(r.pvalue)}
+    if df is not None:
+        out["df"] = f(df)
+    return out
+
+
+def hedges(x, y):
+    n1, n2 = len(x), len(y)
+    sp = math.sqrt(((n1 - 1) * np.var(x, ddof=1) + (n2 - 1) * np.var(y, ddof=1)) / (n1 + n2 - 2))
+    d = (np.mean(x) - np.mean(y)) / sp
+    dof = n1 + n2 - 2
+    j = math.exp(math.lgamma(dof / 2) - math.lgamma((dof - 1) / 2)) / math.sqrt(dof / 2)
+    g = d * j
+    se = math.sqrt((n1 + n2) / (n1 * n2) + g * g / (2 * (n1 + n2)))
+    z = stats.norm.ppf(0.975)
+    return {"d": f(d), "g": f(g), "low": f(g - z * se), "high": f(g + z * se)}
+
+
+def cliff(x, y):
+    gt = sum(1 for a in x for b in y if a > b)
+    lt = sum(1 for a in x for b in y if a < b)
+    return f((gt - lt) / (len(x) * len(y)))
+
+
+def boot(samples, statistic, method, seed):
+    r = stats.bootstrap(samples, statistic, n_resamples=BOOT, method=method, vectorized=True,
+                        random_state=np.random.default_rng(seed), confidence_level=0.95)
+    return {"low": f(r.confidence_interval.low), "high": f(r.confidence_interval.high)}
+
+
+def holm(p):
+    p = np.asarray(p)
+    order = np.argsort(p, kind="stable")
+    m = len(p)
+    out = np.empty(m)
+    running = 0.0
+    for rank, i in enumerate(order):
+        running = max(running, min(1.0, (m - rank) * p[i]))
+        out[i] = running
+    return out
+
+
+def main():
+    warnings.simplefilter("ignore")  # SciPy warns on the degenerate cases on purpose
+    cases = []
+    kinds = ["normal", "ties", "heavy", "outliers", "lognormal"]
+    sizes = [3, 4, 5, 6, 7, 8, 9, 10, 12, 15, 20, 25, 30, 40, 60]
+    index = 0
+    for kind in kinds:
+        for n1 in sizes:
+            for shift in (0.0, 0.5, 2.0):
+                # Unequal sizes in a third of the cases; equal sizes pair for paired tests.
+                n2 = n1 if index % 3 else max(3, sizes[(sizes.index(n1) + 2) % len(sizes)])
+                x = draw(kind, n1)
+                y = draw(kind, n2) + shift
+                cases.append(make_case(f"{kind}-{n1}-{n2}-shift{shift}", x, y, index, bootstrap=index % 4 == 0))
+                index += 1
+    # Degenerate and special inputs.
+    special = {
+        "identical-groups": ([5.0, 5.0, 5.0, 5.0], [5.0, 5.0, 5.0, 5.0]),
+        "constant-but-different": ([1.0, 1.0, 1.0], [2.0, 2.0, 2.0]),
+        "all-ties-mixed": ([1.0, 1.0, 2.0, 2.0, 2.0], [1.0, 2.0, 2.0, 1.0, 1.0]),
+        "paired-with-zero-differences": ([1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0], [1.0, 2.5, 2.0, 4.0, 6.5, 4.0, 3.0]),
+        "two-values": ([1.0, 2.0], [3.0, 4.0]),
+        "huge-separation": (list(np.linspace(0, 1, 20)), list(np.linspace(100, 101, 20))),
+    }
+    for name, (x, y) in special.items():
+        cases.append(make_case(name, np.asarray(x), np.asarray(y), index, bootstrap=False))
+        index += 1
+    nan_case = {"name": "nan-input", "x": [1.0, "nan", 3.0], "y": [1.0, 2.0, 3.0], "expect_error": True}
+    p_vectors = [RNG.uniform(0, 0.2, k).tolist() for k in (1, 3, 6, 12, 30)]
+    corrections = [{"p": [f(v) for v in p], "holm": [f(v) for v in holm(p)],
+                    "bh": [f(v) for v in stats.false_discovery_control(p, method="bh")]} for p in p_vectors]
+    scaling = []
+    for k in range(6):
+        xs = np.array([100.0, 300.0, 1000.0, 3000.0, 10000.0][: 3 + k % 3])
+        xs = np.repeat(xs, 2 + k % 2)
+        ys = 5.0 * xs ** (0.5 + 0.2 * k) * np.exp(RNG.normal(0, 0.1, len(xs)))
+        lr = stats.linregress(np.log(xs), np.log(ys))
+        t = stats.t.ppf(0.975, len(xs) - 2)
+        scaling.append({"x": xs.tolist(), "y": [f(v) for v in ys], "exponent": f(lr.slope), "intercept": f(lr.intercept),
+                        "se": f(lr.stderr), "low": f(lr.slope - t * lr.stderr), "high": f(lr.slope + t * lr.stderr)})
+    power = [{"d": d, "n": int(math.ceil(2 * (stats.norm.ppf(0.975) + stats.norm.ppf(0.8)) ** 2 / d ** 2))}
+             for d in (0.2, 0.5, 0.8, 1.5, 3.0)]
+    doc = {"generator": "scripts/make-stats-fixtures.py", "scipy": scipy.__version__, "numpy": np.__version__,
+           "bootstrap_resamples": BOOT, "cases": cases + [nan_case], "corrections": corrections,
+           "scaling": scaling, "power": power}
+    text = json.dumps(doc, indent=1, sort_keys=True, allow_nan=False) + "\n"
+    if "--check" in sys.argv:
+        same = OUT.exists() and OUT.read_text() == text
+        print("fixtures up to date" if same else "fixtures differ from the generator's output")
+        sys.exit(0 if same else 1)
+    if "--stdout" in sys.argv:
+        sys.stdout.write(text)
+        return
+    OUT.parent.mkdir(parents=True, exist_ok=True)
+    OUT.write_text(text)
+    print(f"wrote {len(doc['cases'])} cases to {OUT}")
+
+
+def make_case(name, x, y, seed, bootstrap=True):
+    x = [float(v) for v in x]
+    y = [float(v) for v in y]
+    c = {"name": name, "x": x, "y": y}
+    c["describe_x"] = describe(x)
+    c["welch"] = guarded(lambda: (lambda r: test_result(r, r.df))(stats.ttest_ind(x, y, equal_var=False)))
+    c["student"] = guarded(lambda: (lambda r: test_result(r, r.df))(stats.ttest_ind(x, y)))
+    c["mannwhitney"] = guarded(lambda: test_result(stats.mannwhitneyu(x, y, alternative="two-sided")))
+    c["shapiro_x"] = guarded(lambda: test_result(stats.shapiro(x)))
+    c["levene"] = guarded(lambda: test_result(stats.levene(x, y)))
+    c["hedges"] = guarded(lambda: hedges(np.array(x), np.array(y)))
+    c["cliff"] = cliff(x, y)
+    c["t_interval_x"] = guarded(lambda: dict(zip(("low", "high"), map(f, stats.t.interval(
+        0.95, len(x) - 1, loc=np.mean(x), scale=stats.sem(x))))))
+    if len(x) == len(y):
+        c["paired"] = guarded(lambda: (lambda r: test_result(r, r.df))(stats.ttest_rel(x, y)))
+        c["wilcoxon"] = guarded(lambda: test_result(stats.wilcoxon(x, y)))
+    for key in list(c):
+        if isinstance(c[key], dict) and any(v is None for v in c[key].values()):
+            c[key] = {"error": True}
+    if bootstrap:
+        s = 1000 + seed
+        c["bootstrap"] = {
+            "mean_percentile": boot((x,), np.mean, "percentile", s),
+            "mean_bca": boot((x,), np.mean, "BCa", s),
+            "median_percentile": boot((x,), np.median, "percentile", s),
+            "diff_bca": boot((x, y), lambda a, b, axis: np.mean(a, axis=axis) - np.mean(b, axis=axis), "BCa", s),
+        }
+        if min(x) > 0 and min(y) > 0:
+            c["bootstrap"]["ratio_bca"] = boot((x, y), lambda a, b, axis: np.mean(a, axis=axis) / np.mean(b, axis=axis), "BCa", s)
+    return c
+
+
+if __name__ == "__main__":
+    main()
