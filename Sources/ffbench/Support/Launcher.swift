@@ -1,3 +1,4 @@
+import Analysis
 import ArgumentParser
 import Datasets
 import Recorder
@@ -50,6 +51,9 @@ enum Launcher {
             Console.error(e.description)
             return e.isInputError ? 2 : 1
         case let e as StudyError:
+            Console.error(e.description)
+            return 2
+        case let e as AnalysisError:
             Console.error(e.description)
             return 2
         case let e as TrainingError:
