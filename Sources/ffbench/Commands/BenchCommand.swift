@@ -1,7 +1,9 @@
+import Analysis
 import ArgumentParser
 import Datasets
 import Foundation
 import Recorder
+import RunStore
 import Tensor
 import Training
 
@@ -12,11 +14,12 @@ struct BenchCommand: ParsableCommand {
         discussion: """
         recorder: epoch time of the same model trained without and with recording
         (alternating, --pairs times), and the relative overhead of recording.
+        analysis: time to compute every comparison of a large run database.
 
         Example:
           ffbench bench recorder --layers 2x500 --pairs 3
         """,
-        subcommands: [BenchRecorder.self]
+        subcommands: [BenchRecorder.self, BenchAnalysis.self]
     )
 }
 
@@ -52,5 +55,37 @@ struct BenchRecorder: ParsableCommand {
         print("  recorded epochs (s): " + result.recordedSeconds.map { String(format: "%.3f", $0) }.joined(separator: "  "))
         print(String(format: "  overhead (median recorded / median plain - 1): %+.2f%%  (%d samples written)",
                      100 * result.overhead, result.samplesWritten))
+    }
+}
+
+struct BenchAnalysis: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "analysis",
+        abstract: "Time every comparison (ffbench compare) on a run database of a given size.",
+        discussion: "Example:\n  ffbench bench analysis --runs 200 --epochs 60 --samples 100000")
+
+    @Option(help: "Runs in the generated database.") var runs: Int = 200
+    @Option(help: "Epochs per run.") var epochs: Int = 60
+    @Option(help: "Samples per run.") var samples: Int = 100_000
+    @Option(help: "Use this database instead of generating one.") var db: String?
+
+    func run() throws {
+        guard runs >= 2, epochs >= 1, samples >= 0 else { throw ValidationError("--runs >= 2, --epochs >= 1, --samples >= 0") }
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ffbench-bench-analysis-\(getpid())")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path: String
+        if let db { path = db } else {
+            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+            path = dir.appendingPathComponent("synthetic.sqlite").path
+            let start = Date()
+            try SyntheticStore.fill(try RunStore.open(path), runs: runs, epochs: epochs, samplesPerRun: samples)
+            Console.status(String(format: "generated %d runs x %d epochs x %d samples in %.1f s", runs, epochs, samples, Date().timeIntervalSince(start)))
+        }
+        let store = try RunStore.openExisting(path)
+        let start = Date()
+        let report = try StoreComparison.compare(store: store, study: nil, metrics: RunMetrics.names, targetError: 0.05)
+        let seconds = Date().timeIntervalSince(start)
+        print(String(format: "compare: %d comparisons over %d runs in %.3f s (9,999 bootstrap resamples per CI)",
+                     report.comparisons.count, report.runs.count, seconds))
     }
 }
