@@ -39,22 +39,11 @@ public final class Matrix {
         values.withUnsafeBufferPointer { data.update(from: $0.baseAddress!, count: values.count) }
     }
 
-    /// A `rows x cols` window on the start of `base`'s storage, for buffers
-    /// reused with different shapes (layer after layer). Create views once,
-    /// outside hot loops; they cost no ledger bytes.
-    public init(viewOf base: Matrix, rows: Int, cols: Int) {
-        precondition(rows * cols <= base.capacityRows * base.cols, "view larger than its base")
-        self.rows = rows
-        self.capacityRows = rows
-        self.cols = cols
-        self.category = base.category
-        self.ledger = base.ledger
-        self.base = base
-        self.data = base.data
-    }
-
-    /// A view starting `rowOffset` rows (of `cols` values) into `base`.
-    public init(viewOf base: Matrix, rowOffset: Int, rows: Int, cols: Int) {
+    /// A `rows x cols` window on `base`'s storage, starting `rowOffset` rows
+    /// (of `cols` values) in, for buffers reused with different shapes
+    /// (layer after layer). Create views once, outside hot loops; they cost
+    /// no ledger bytes.
+    public init(viewOf base: Matrix, rowOffset: Int = 0, rows: Int, cols: Int) {
         precondition((rowOffset + rows) * cols <= base.capacityRows * base.cols, "view beyond its base")
         self.rows = rows
         self.capacityRows = rows

@@ -24,26 +24,7 @@ public struct RecorderOverhead: Codable, Sendable {
     }
 
     /// Median recorded over median plain epoch time, minus one.
-    public var overhead: Double { median(recordedSeconds) / median(plainSeconds) - 1 }
-
-    public func encode(to encoder: Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(config, forKey: .config)
-        try c.encode(sampleInterval, forKey: .sampleInterval)
-        try c.encode(plainSeconds, forKey: .plainSeconds)
-        try c.encode(recordedSeconds, forKey: .recordedSeconds)
-        try c.encode(samplesWritten, forKey: .samplesWritten)
-        try c.encode(overhead, forKey: .overhead)
-    }
-
-    public init(from decoder: Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        config = try c.decode(String.self, forKey: .config)
-        sampleInterval = try c.decode(Double.self, forKey: .sampleInterval)
-        plainSeconds = try c.decode([Double].self, forKey: .plainSeconds)
-        recordedSeconds = try c.decode([Double].self, forKey: .recordedSeconds)
-        samplesWritten = try c.decode(Int.self, forKey: .samplesWritten)
-    }
+    public var overhead: Double
 
     init(config: String, sampleInterval: Double, plainSeconds: [Double], recordedSeconds: [Double], samplesWritten: Int) {
         self.config = config
@@ -51,6 +32,7 @@ public struct RecorderOverhead: Codable, Sendable {
         self.plainSeconds = plainSeconds
         self.recordedSeconds = recordedSeconds
         self.samplesWritten = samplesWritten
+        overhead = median(recordedSeconds) / median(plainSeconds) - 1
     }
 
     public static func measure(config: TrainingConfig, data: Dataset, pairs: Int, interval: Double,

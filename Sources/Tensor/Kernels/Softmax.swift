@@ -41,3 +41,17 @@ extension Kernels {
         return (loss, correct)
     }
 }
+
+extension Kernels {
+    /// Rows whose largest score (first on ties) is not the label.
+    public static func misclassified(_ scores: Matrix, labels: UnsafePointer<Int32>) -> Int {
+        var errors = 0
+        for r in 0..<scores.rows {
+            let p = scores.row(r)
+            var best = 0
+            for c in 1..<scores.cols where p[c] > p[best] { best = c }
+            if best != Int(labels[r]) { errors += 1 }
+        }
+        return errors
+    }
+}

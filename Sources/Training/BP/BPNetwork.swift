@@ -94,12 +94,7 @@ public final class BPNetwork: Model {
         while let n = batches.next() {
             setRows(n)
             forward(batches.x)
-            for r in 0..<n {
-                let p = logits.row(r)
-                var best = 0
-                for c in 1..<classes where p[c] > p[best] { best = c }
-                if best != Int(batches.labels[r]) { errors += 1 }
-            }
+            errors += Kernels.misclassified(logits, labels: batches.labels)
             total += n
         }
         return Evaluation(errorRate: Double(errors) / Double(max(total, 1)))

@@ -273,14 +273,7 @@ public final class FFNetwork: Model {
                 accumulateGoodness(layer: l, column: c)
             }
         }
-        var errors = 0
-        for r in 0..<n {
-            let p = scores.row(r)
-            var best = 0
-            for c in 1..<classes where p[c] > p[best] { best = c }
-            if best != Int(labels[r]) { errors += 1 }
-        }
-        return errors
+        return Kernels.misclassified(scores, labels: labels)
     }
 
     private func accumulateGoodness(layer l: Int, column c: Int) {
@@ -301,13 +294,6 @@ public final class FFNetwork: Model {
             forward(l)
             if let s = head[l] { BLAS.gemm(buffers.output[l], s, into: logits, beta: 1) }
         }
-        var errors = 0
-        for r in 0..<n {
-            let p = logits.row(r)
-            var best = 0
-            for c in 1..<classes where p[c] > p[best] { best = c }
-            if best != Int(labels[r]) { errors += 1 }
-        }
-        return errors
+        return Kernels.misclassified(logits, labels: labels)
     }
 }

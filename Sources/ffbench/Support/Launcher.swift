@@ -44,24 +44,9 @@ enum Launcher {
         switch error {
         case let e as ExitCode:
             return e.rawValue
-        case let e as DatasetError:
+        case let e as any UserFacingError:
             Console.error(e.description)
-            return e.isInputError ? 2 : 1
-        case let e as RunStoreError:
-            Console.error(e.description)
-            return e.isInputError ? 2 : 1
-        case let e as StudyError:
-            Console.error(e.description)
-            return 2
-        case let e as AnalysisError:
-            Console.error(e.description)
-            return 2
-        case let e as TrainingError:
-            Console.error(e.description)
-            return 2
-        case let e as RunFailure:
-            Console.error(e.description)
-            return 1
+            return e.exitStatus
         case let e as ValidationError:
             Console.error(e.message)
             return 2
@@ -87,3 +72,16 @@ struct UsageError: Error {
     let message: String
     init(_ message: String) { self.message = message }
 }
+
+/// A library error the command line reports as one line with a status:
+/// 2 when the input is at fault, 1 when the machine or the run is.
+protocol UserFacingError: Error, CustomStringConvertible {
+    var exitStatus: Int32 { get }
+}
+
+extension DatasetError: UserFacingError { var exitStatus: Int32 { isInputError ? 2 : 1 } }
+extension RunStoreError: UserFacingError { var exitStatus: Int32 { isInputError ? 2 : 1 } }
+extension StudyError: UserFacingError { var exitStatus: Int32 { 2 } }
+extension AnalysisError: UserFacingError { var exitStatus: Int32 { 2 } }
+extension TrainingError: UserFacingError { var exitStatus: Int32 { 2 } }
+extension RunFailure: UserFacingError { var exitStatus: Int32 { 1 } }
