@@ -35,11 +35,13 @@ import Testing
         let comparisons = try #require(object["comparisons"] as? [[String: Any]])
         #expect(comparisons.count == 10) // one per metric for the one configuration
         let epoch = try #require(comparisons.first { $0["metric"] as? String == "mean_epoch_seconds" })
-        for key in ["n", "describe", "difference", "ratio", "normality", "equal_variance", "test", "test_reason",
+        for key in ["n", "describe", "mean_ci", "difference", "ratio", "normality", "equal_variance", "test", "test_reason",
                     "p_adjusted", "hedges_g", "cliffs_delta", "groups", "paired", "censored"] {
             #expect(epoch[key] != nil, "missing \(key)")
         }
         #expect(epoch["paired"] as? Bool == true) // both arms ran seeds 1-5
+        let ff = try #require((epoch["describe"] as? [[String: Any]])?.first)
+        #expect(abs((ff["olympic_mean"] as? Double ?? 0) - 5.03) < 1e-9) // seeds 2-4 of 5.01…5.05
         let ratio = try #require(epoch["ratio"] as? [String: Double])
         #expect(abs(ratio["estimate"]! - 5.03 / 3.03) < 1e-9)
         #expect(ratio["low"]! <= ratio["estimate"]! && ratio["estimate"]! <= ratio["high"]!)

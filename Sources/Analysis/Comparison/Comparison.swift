@@ -11,6 +11,8 @@ public struct GroupComparison: Codable, Sendable {
     /// Runs without a value (e.g. never reached the target): censored, not dropped silently.
     public var censored: [Int]
     public var describe: [Descriptive]
+    /// Per group: the mean with its 95 % t-interval.
+    public var meanCI: [Interval?]
     public var difference: Interval?
     public var ratio: Interval?
     public var normality: [TestResult?]
@@ -27,6 +29,7 @@ public struct GroupComparison: Codable, Sendable {
     enum CodingKeys: String, CodingKey {
         case dataset, configuration, metric, groups, n, censored, describe, difference, ratio, normality, paired, test, notes
         case equalVariance = "equal_variance"
+        case meanCI = "mean_ci"
         case testReason = "test_reason"
         case pAdjusted = "p_adjusted"
         case hedgesG = "hedges_g"
@@ -49,9 +52,10 @@ public enum Compare {
     public static func groups(_ names: [String], first: [Double], second: [Double], paired: Bool = false,
                               censored: [Int] = [0, 0], metric: String, options: ComparisonOptions = .init()) -> GroupComparison {
         var result = GroupComparison(metric: metric, groups: names, n: [first.count, second.count], censored: censored,
-                                      describe: [], normality: [], paired: paired && first.count == second.count,
+                                      describe: [], meanCI: [], normality: [], paired: paired && first.count == second.count,
                                       testReason: "", notes: [])
         result.describe = [first, second].compactMap { try? Descriptive($0) }
+        result.meanCI = [first, second].map { try? ConfidenceInterval.tMean($0, confidence: options.confidence) }
         guard first.count >= 2 && second.count >= 2 else {
             result.testReason = "no test: each group needs at least 2 values (have \(first.count) and \(second.count))"
             result.notes.append(result.testReason)

@@ -13,6 +13,13 @@ public struct Descriptive: Codable, Sendable, Equatable {
     public var max: Double
     /// sd / |mean|; nil when the mean is 0 or there is one value.
     public var cv: Double?
+    /// MLPerf-style "olympic" mean: the fastest and slowest dropped (n >= 3).
+    public var olympicMean: Double?
+
+    enum CodingKeys: String, CodingKey {
+        case n, mean, sd, median, q1, q3, iqr, min, max, cv
+        case olympicMean = "olympic_mean"
+    }
 
     public init(_ x: [Double]) throws(AnalysisError) {
         try requireFinite(x, "values", atLeast: 1)
@@ -27,6 +34,7 @@ public struct Descriptive: Codable, Sendable, Equatable {
         self.min = sorted.first!
         self.max = sorted.last!
         cv = sd.flatMap { mean != 0 ? $0 / Swift.abs(mean) : nil }
+        olympicMean = n >= 3 ? Stats.mean(Array(sorted.dropFirst().dropLast())) : nil
     }
 }
 
