@@ -19,11 +19,13 @@ let package = Package(
         .systemLibrary(name: "CBLAS", path: "Sources/CBLAS"),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
         .systemLibrary(name: "CCairo", path: "Sources/CCairo"),
+        .systemLibrary(name: "CPangoCairo", path: "Sources/CPangoCairo", pkgConfig: "pangocairo"),
 
         .target(name: "Tensor", dependencies: ["CBLAS"]),
         .target(name: "Datasets", dependencies: ["Tensor", "CZlib"]),
         .target(name: "Training", dependencies: ["Tensor", "Datasets"]),
         .target(name: "RunStore", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "Charts", dependencies: ["CCairo", "CPangoCairo"]),
         .target(name: "Analysis", dependencies: ["RunStore", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(name: "Recorder", dependencies: ["Tensor", "Training", "Datasets", "RunStore",
                                                  .product(name: "Yams", package: "Yams")]),
@@ -39,8 +41,8 @@ let package = Package(
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Tensor"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Datasets", "Tensor"]),
         .testTarget(name: "RunStoreTests", dependencies: ["RunStore", .product(name: "GRDB", package: "GRDB.swift")]),
-        .testTarget(name: "RecorderTests", dependencies: ["Recorder", "RunStore", "Training"]),
         .testTarget(name: "AnalysisTests", dependencies: ["Analysis"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "ChartsTests", dependencies: ["Charts"]),
         .testTarget(name: "CLITests", dependencies: ["ffbench", "RunStore", "Recorder"]),
     ],
     swiftLanguageModes: [.v6]

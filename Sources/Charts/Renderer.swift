@@ -1,0 +1,229 @@
+import CCairo
+import CPangoCairo
+import Foundation
+
+/// Draws a chart on a Cairo context in points: axes with nice ticks, the
+/// data, and a legend placed in the plot corner that covers the least data
+/// (outside the plot, to the right, when every corner would hide some).
+enum Renderer {
+    struct Frame {
+        var left: Double, top: Double, width: Double, height: Double
+        var xMin: Double, xMax: Double, yMin: Double, yMax: Double
+        func x(_ v: Double) -> Double { left + (v - xMin) / (xMax - xMin) * width }
+        func y(_ v: Double) -> Double { top + height - (v - yMin) / (yMax - yMin) * height }
+    }
+
+    static func draw(_ chart: Chart, on cr: OpaquePointer) {
+        let size = chart.size
+        cairo_set_source_rgb(cr, 1, 1, 1)
+        cairo_paint(cr)
+        let font = Typeface.size
+        let categories: [String]
+        if case .dots(let c) = chart.kind { categories = c } else { categories = [] }
+
+        // Data ranges, including bands, error bars and individual values.
+        var xs: [Double] = [], ys: [Double] = []
+        for s in chart.series {
+            for p in s.points {
+                xs.append(p.x)
+                ys.append(p.y)
+                if let l = p.low { ys.append(l) }
+                if let h = p.high { ys.append(h) }
+                ys.append(contentsOf: p.values)
+            }
+        }
+        ys = ys.filter(\.isFinite)
+        xs = xs.filter(\.isFinite)
+        let (yMin, yMax, yTicks) = Ticks.range(min: ys.min() ?? 0, max: ys.max() ?? 1)
+        let xMin: Double, xMax: Double, xTicks: [Double]
+        if categories.isEmpty {
+            (xMin, xMax, xTicks) = Ticks.range(min: xs.min() ?? 0, max: xs.max() ?? 1)
+        } else {
+            (xMin, xMax, xTicks) = (-0.5, Double(categories.count) - 0.5, categories.indices.map(Double.init))
+        }
+
+        let legendWidth = legendSize(chart, cr: cr).width
+        let top = chart.title == nil ? 6.0 : 6 + font * 1.6
+        var frame = Frame(left: font * 5.2, top: top, width: size.width - font * 5.2 - 8,
+                          height: size.height - top - font * 4.2, xMin: xMin, xMax: xMax, yMin: yMin, yMax: yMax)
+        let corner = legendCorner(chart, frame: frame, cr: cr)
+        if corner == nil { frame.width -= legendWidth + 8 } // legend outside, on the right
+
+        // Title and axis labels.
+        if let title = chart.title { text(cr, title, x: frame.left + frame.width / 2, y: 3, size: font + 1, anchor: .topCenter, bold: true) }
+        text(cr, chart.xLabel, x: frame.left + frame.width / 2, y: size.height - 3, size: font, anchor: .bottomCenter)
+        cairo_save(cr)
+        cairo_translate(cr, 3, frame.top + frame.height / 2)
+        cairo_rotate(cr, -Double.pi / 2)
+        text(cr, chart.yLabel, x: 0, y: 0, size: font, anchor: .topCenter)
+        cairo_restore(cr)
+
+        // Grid, ticks and tick labels.
+        cairo_set_line_width(cr, 0.4)
+        let yStep = yTicks.count > 1 ? yTicks[1] - yTicks[0] : 1
+        for t in yTicks {
+            cairo_set_source_rgb(cr, 0.88, 0.88, 0.88)
+            cairo_move_to(cr, frame.left, frame.y(t)); cairo_line_to(cr, frame.left + frame.width, frame.y(t)); cairo_stroke(cr)
+            text(cr, Ticks.label(t, step: yStep), x: frame.left - 3, y: frame.y(t), size: font, anchor: .middleRight)
+        }
+        let xStep = xTicks.count > 1 ? xTicks[1] - xTicks[0] : 1
+        for (i, t) in xTicks.enumerated() {
+            let label = categories.isEmpty ? Ticks.label(t, step: xStep) : categories[i]
+            text(cr, label, x: frame.x(t), y: frame.top + frame.height + 3, size: font, anchor: .topCenter)
+        }
+        cairo_set_source_rgb(cr, 0, 0, 0)
+        cairo_set_line_width(cr, 0.6)
+        cairo_rectangle(cr, frame.left, frame.top, frame.width, frame.height)
+        cairo_stroke(cr)
+
+        // Data.
+        cairo_save(cr)
+        cairo_rectangle(cr, frame.left, frame.top, frame.width, frame.height)
+        cairo_clip(cr)
+        for (index, s) in chart.series.enumerated() {
+            let c = Palette.color(for: s.name, index: index)
+            switch chart.kind {
+            case .line: drawLine(cr, s, c, frame)
+            case .dots: drawDots(cr, s, c, frame, offset: (Double(index) - Double(chart.series.count - 1) / 2) * 0.18)
+            }
+        }
+        cairo_restore(cr)
+        drawLegend(chart, cr: cr, frame: frame, corner: corner)
+    }
+
+    static func drawLine(_ cr: OpaquePointer, _ s: Series, _ c: RGB, _ f: Frame) {
+        let banded = s.points.filter { $0.low != nil && $0.high != nil }
+        if banded.count >= 2 {
+            cairo_set_source_rgba(cr, c.r, c.g, c.b, 0.22)
+            cairo_move_to(cr, f.x(banded[0].x), f.y(banded[0].high!))
+            for p in banded.dropFirst() { cairo_line_to(cr, f.x(p.x), f.y(p.high!)) }
+            for p in banded.reversed() { cairo_line_to(cr, f.x(p.x), f.y(p.low!)) }
+            cairo_close_path(cr)
+            cairo_fill(cr)
+        }
+        cairo_set_source_rgb(cr, c.r, c.g, c.b)
+        cairo_set_line_width(cr, 1.2)
+        for (i, p) in s.points.enumerated() {
+            if i == 0 { cairo_move_to(cr, f.x(p.x), f.y(p.y)) } else { cairo_line_to(cr, f.x(p.x), f.y(p.y)) }
+        }
+        cairo_stroke(cr)
+    }
+
+    static func drawDots(_ cr: OpaquePointer, _ s: Series, _ c: RGB, _ f: Frame, offset: Double) {
+        cairo_set_source_rgb(cr, c.r, c.g, c.b)
+        for p in s.points {
+            let x = f.x(p.x + offset)
+            cairo_set_line_width(cr, 0.5)
+            for v in p.values {
+                cairo_new_sub_path(cr)
+                cairo_arc(cr, x + 5, f.y(v), 1.4, 0, 2 * Double.pi)
+                cairo_stroke(cr)
+            }
+            if let l = p.low, let h = p.high {
+                cairo_set_line_width(cr, 0.9)
+                cairo_move_to(cr, x, f.y(l)); cairo_line_to(cr, x, f.y(h))
+                cairo_move_to(cr, x - 2.5, f.y(l)); cairo_line_to(cr, x + 2.5, f.y(l))
+                cairo_move_to(cr, x - 2.5, f.y(h)); cairo_line_to(cr, x + 2.5, f.y(h))
+                cairo_stroke(cr)
+            }
+            cairo_new_sub_path(cr)
+            cairo_arc(cr, x, f.y(p.y), 2.4, 0, 2 * Double.pi)
+            cairo_fill(cr)
+        }
+    }
+
+    // MARK: - Legend
+
+    static func legendSize(_ chart: Chart, cr: OpaquePointer) -> (width: Double, height: Double) {
+        let widest = chart.series.map { measure(cr, $0.name, size: Typeface.size).width }.max() ?? 0
+        return (widest + 18, Double(chart.series.count) * Typeface.size * 1.4 + 4)
+    }
+
+    /// 0 top-left, 1 top-right, 2 bottom-left, 3 bottom-right; nil when each covers data.
+    static func legendCorner(_ chart: Chart, frame f: Frame, cr: OpaquePointer) -> Int? {
+        let (w, h) = legendSize(chart, cr: cr)
+        var best: (corner: Int, hits: Int)?
+        for corner in [1, 0, 3, 2] {
+            let x0 = corner % 2 == 0 ? f.left + 4 : f.left + f.width - w - 4
+            let y0 = corner < 2 ? f.top + 4 : f.top + f.height - h - 4
+            var hits = 0
+            for s in chart.series {
+                for p in s.points {
+                    for v in [p.y, p.low, p.high].compactMap({ $0 }) + p.values {
+                        let x = f.x(p.x), y = f.y(v)
+                        if x >= x0 - 3 && x <= x0 + w + 3 && y >= y0 - 3 && y <= y0 + h + 3 { hits += 1 }
+                    }
+                }
+            }
+            if hits == 0 { return corner }
+            if best == nil || hits < best!.hits { best = (corner, hits) }
+        }
+        return nil
+    }
+
+    static func drawLegend(_ chart: Chart, cr: OpaquePointer, frame f: Frame, corner: Int?) {
+        guard chart.series.count > 1 || chart.series.first?.name.isEmpty == false else { return }
+        let (w, h) = legendSize(chart, cr: cr)
+        let x0: Double, y0: Double
+        if let corner {
+            x0 = corner % 2 == 0 ? f.left + 4 : f.left + f.width - w - 4
+            y0 = corner < 2 ? f.top + 4 : f.top + f.height - h - 4
+        } else {
+            x0 = f.left + f.width + 8
+            y0 = f.top
+        }
+        cairo_set_source_rgba(cr, 1, 1, 1, 0.9)
+        cairo_rectangle(cr, x0, y0, w, h)
+        cairo_fill(cr)
+        for (i, s) in chart.series.enumerated() {
+            let c = Palette.color(for: s.name, index: i)
+            let y = y0 + 2 + (Double(i) + 0.5) * Typeface.size * 1.4
+            cairo_set_source_rgb(cr, c.r, c.g, c.b)
+            cairo_set_line_width(cr, 1.6)
+            cairo_move_to(cr, x0 + 3, y); cairo_line_to(cr, x0 + 13, y); cairo_stroke(cr)
+            text(cr, s.name, x: x0 + 16, y: y, size: Typeface.size, anchor: .middleLeft)
+        }
+    }
+
+    // MARK: - Text (Pango)
+
+    enum Anchor { case topCenter, bottomCenter, middleLeft, middleRight }
+
+    static func layout(_ cr: OpaquePointer, _ string: String, size: Double, bold: Bool = false) -> OpaquePointer {
+        let layout = pango_cairo_create_layout(cr)!
+        let description = pango_font_description_new()
+        pango_font_description_set_family(description, Typeface.family)
+        pango_font_description_set_absolute_size(description, size * Double(PANGO_SCALE))
+        if bold { pango_font_description_set_weight(description, PANGO_WEIGHT_BOLD) }
+        pango_layout_set_font_description(layout, description)
+        pango_font_description_free(description)
+        pango_layout_set_text(layout, string, -1)
+        return layout
+    }
+
+    static func measure(_ cr: OpaquePointer, _ string: String, size: Double) -> (width: Double, height: Double) {
+        let l = layout(cr, string, size: size)
+        defer { g_object_unref(UnsafeMutableRawPointer(l)) }
+        var w: Int32 = 0, h: Int32 = 0
+        pango_layout_get_size(l, &w, &h)
+        return (Double(w) / Double(PANGO_SCALE), Double(h) / Double(PANGO_SCALE))
+    }
+
+    static func text(_ cr: OpaquePointer, _ string: String, x: Double, y: Double, size: Double, anchor: Anchor, bold: Bool = false) {
+        let l = layout(cr, string, size: size, bold: bold)
+        defer { g_object_unref(UnsafeMutableRawPointer(l)) }
+        var w: Int32 = 0, h: Int32 = 0
+        pango_layout_get_size(l, &w, &h)
+        let width = Double(w) / Double(PANGO_SCALE), height = Double(h) / Double(PANGO_SCALE)
+        let (dx, dy): (Double, Double)
+        switch anchor {
+        case .topCenter: (dx, dy) = (-width / 2, 0)
+        case .bottomCenter: (dx, dy) = (-width / 2, -height)
+        case .middleLeft: (dx, dy) = (0, -height / 2)
+        case .middleRight: (dx, dy) = (-width, -height / 2)
+        }
+        cairo_set_source_rgb(cr, 0, 0, 0)
+        cairo_move_to(cr, x + dx, y + dy)
+        pango_cairo_show_layout(cr, l)
+    }
+}

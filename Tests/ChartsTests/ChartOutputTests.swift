@@ -1,0 +1,74 @@
+import Foundation
+import Testing
+@testable import Charts
+
+@Suite struct ChartOutputTests {
+    static func lineChart() -> Chart {
+        func series(_ name: String, _ base: Double) -> Series {
+            Series(name: name, points: (1...10).map { e in
+                let y = base + 8 / Double(e)
+                return Point(x: Double(e), y: y, low: y - 0.4, high: y + 0.4)
+            })
+        }
+        return Chart(kind: .line, title: "MNIST 2x500", xLabel: "epoch", yLabel: "test error (%)",
+                     series: [series("ff", 2.5), series("bp", 1.5)])
+    }
+
+    static func dotChart() -> Chart {
+        Chart(kind: .dots(categories: ["MNIST", "Fashion-MNIST", "CIFAR-10"]), xLabel: "data set", yLabel: "time per epoch (s)",
+              series: [Series(name: "ff", points: (0..<3).map { Point(x: Double($0), y: 5 + Double($0), low: 4.6 + Double($0), high: 5.4 + Double($0), values: [4.8, 5.0, 5.2].map { $0 + Double($0) }) }),
+                       Series(name: "bp", points: (0..<3).map { Point(x: Double($0), y: 3 + Double($0), low: 2.8 + Double($0), high: 3.2 + Double($0)) })],
+              size: .doubleColumn)
+    }
+
+    func temporaryDirectory(_ label: String = #function) -> String {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ffbench-charts-\(label.filter(\.isLetter))-\(UUID().uuidString)").path
+        try! FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        return dir
+    }
+
+    @Test(arguments: ChartOutput.Format.allCases)
+    func sameChartGivesByteIdenticalFiles(format: ChartOutput.Format) throws {
+        let dir = temporaryDirectory()
+        for chart in [Self.lineChart(), Self.dotChart()] {
+            try ChartOutput.write(chart, to: dir + "/a.\(format.rawValue)", format: format)
+            try ChartOutput.write(chart, to: dir + "/b.\(format.rawValue)", format: format)
+            let a = try Data(contentsOf: URL(fileURLWithPath: dir + "/a.\(format.rawValue)"))
+            let b = try Data(contentsOf: URL(fileURLWithPath: dir + "/b.\(format.rawValue)"))
+            #expect(a.count > 1000)
+            #expect(a == b)
+        }
+    }
+
+    @Test func pngIsThreeHundredDPIAndNotBlank() throws {
+        let dir = temporaryDirectory()
+        try ChartOutput.write(Self.lineChart(), to: dir + "/c.png", format: .png)
+        let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: dir + "/c.png")))
+        // IHDR width and height, big-endian, at bytes 16-23.
+        let width = bytes[16..<20].reduce(0) { $0 << 8 | Int($1) }, height = bytes[20..<24].reduce(0) { $0 << 8 | Int($1) }
+        #expect(width == 1050 && height == 750) // 3.5 x 2.5 inches at 300 dpi
+    }
+
+    @Test func pdfRendersWithPopplerAndEmbedsTheFont() throws {
+        let dir = temporaryDirectory()
+        try ChartOutput.write(Self.dotChart(), to: dir + "/d.pdf", format: .pdf)
+        let pdf = String(decoding: try Data(contentsOf: URL(fileURLWithPath: dir + "/d.pdf")), as: UTF8.self)
+        #expect(pdf.contains("DejaVuSans")) // the font is embedded, not referenced
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/pdftoppm")
+        p.arguments = ["-r", "50", "-gray", dir + "/d.pdf", dir + "/page"]
+        try p.run(); p.waitUntilExit()
+        #expect(p.terminationStatus == 0)
+        let page = try Data(contentsOf: URL(fileURLWithPath: dir + "/page-1.pgm"))
+        let pixels = page.suffix(page.count / 2)
+        #expect(pixels.contains { $0 < 128 }) // ink on the page
+    }
+
+    @Test func ticksAreNice() {
+        #expect(Ticks.nice(min: 0, max: 1) == [0, 1, 2, 3, 4, 5].map { Double($0) * 0.2 })
+        #expect(Ticks.nice(min: 3, max: 97) == [20, 40, 60, 80])
+        #expect(Ticks.range(min: 3, max: 97).0 == 0 && Ticks.range(min: 3, max: 97).1 == 100)
+        #expect(Ticks.label(0.25, step: 0.05) == "0.25")
+        #expect(Ticks.label(1500, step: 500) == "1500")
+    }
+}
