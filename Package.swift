@@ -13,6 +13,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
         // System-library shims.
@@ -27,12 +28,15 @@ let package = Package(
         .target(name: "RunStore", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
         .target(name: "Charts", dependencies: ["CCairo", "CPangoCairo"]),
         .target(name: "Analysis", dependencies: ["RunStore", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "Reports", dependencies: ["Analysis", "Charts", "RunStore", "CCairo", "CPangoCairo",
+                                                .product(name: "Mustache", package: "swift-mustache")]),
         .target(name: "Recorder", dependencies: ["Tensor", "Training", "Datasets", "RunStore",
                                                  .product(name: "Yams", package: "Yams")]),
         .executableTarget(
             name: "ffbench",
             dependencies: [
-                "Tensor", "Datasets", "Training", "RunStore", "Recorder", "Analysis", "CCairo",
+                "Tensor", "Datasets", "Training", "RunStore", "Recorder", "Analysis", "Reports", "CCairo",
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

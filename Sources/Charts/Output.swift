@@ -80,3 +80,8 @@ public enum ChartOutput {
         guard status == CAIRO_STATUS_SUCCESS else { throw Failure(description: "\(path): cannot write: \(String(cString: cairo_status_to_string(status)))") }
     }
 }
+
+/// Drawing a chart onto a caller's Cairo context (a report page).
+public enum ChartDrawing {
+    public static func draw(_ chart: Chart, on cr: OpaquePointer) { Renderer.draw(chart, on: cr) }
+}

@@ -19,7 +19,9 @@ struct StudyCommand: ParsableCommand {
 
     @Argument(help: "The study specification (YAML).") var spec: String
     @Option(help: "The run database (default Runs/<study>.sqlite).") var db: String?
+    @Option(help: "Where the report goes (default Output/<study>).") var out: String?
     @OptionGroup var data: DataDirectoryOption
+    @OptionGroup var report: ReportOptions
 
     func run() throws {
         let study = try StudySpec.load(path: spec)
@@ -37,6 +39,7 @@ struct StudyCommand: ParsableCommand {
         guard RecordingOptions.parseInterval(study.sampleInterval) != nil else {
             throw StudyError.spec(path: spec, key: "sample-interval", message: "'\(study.sampleInterval)': expected a duration such as 20ms")
         }
+        _ = try report.formats()
         let path = db ?? "Runs/\(study.name).sqlite"
         let store = try RunStore.open(path)
         let stop = StopSignals()
@@ -46,6 +49,9 @@ struct StudyCommand: ParsableCommand {
         let summary = try StudyRunner(spec: study, store: store, extraArguments: extra) { Console.status($0) }.run(stop: stop)
         print("\(study.name): \(summary.completed) completed, \(summary.skipped) already done, \(summary.diverged) diverged, \(summary.failed) failed, \(summary.interrupted) interrupted; database \(path)")
         if stop.requested { throw ExitCode(stop.exitStatus) }
+        let folder = out ?? "Output/\(study.name)"
+        let files = try report.write(store: store, study: study.name, to: folder)
+        print("report: \(folder)/report.html and report.pdf (\(files.count) files)")
         if summary.failed > 0 { throw ExitCode(1) }
     }
 }

@@ -2,6 +2,7 @@ import Analysis
 import ArgumentParser
 import Datasets
 import Recorder
+import Reports
 import RunStore
 import Training
 import Foundation
@@ -85,3 +86,4 @@ extension StudyError: UserFacingError { var exitStatus: Int32 { 2 } }
 extension AnalysisError: UserFacingError { var exitStatus: Int32 { 2 } }
 extension TrainingError: UserFacingError { var exitStatus: Int32 { 2 } }
 extension RunFailure: UserFacingError { var exitStatus: Int32 { 1 } }
+extension ReportError: UserFacingError { var exitStatus: Int32 { 1 } }

@@ -1,0 +1,74 @@
+import ArgumentParser
+import Foundation
+import Recorder
+import Reports
+import RunStore
+
+struct ReportOptions: ParsableArguments {
+    @Option(help: "Formats besides the figures: a comma-separated list of html, pdf, latex, csv.")
+    var format: String = "html,pdf,latex,csv"
+
+    @Option(name: .customLong("target-error"), help: "Test error that defines time-to-accuracy.")
+    var targetError: Double = 0.02
+
+    @Option(help: "Folder of the report templates (default: Templates/ here or beside the ffbench checkout).")
+    var templates: String?
+
+    func formats() throws -> Set<ReportWriter.Format> {
+        var out = Set<ReportWriter.Format>()
+        for part in format.split(separator: ",") {
+            guard let f = ReportWriter.Format(rawValue: part.trimmingCharacters(in: .whitespaces)) else {
+                throw ValidationError("--format '\(format)': expected a comma-separated list of html, pdf, latex, csv")
+            }
+            out.insert(f)
+        }
+        return out
+    }
+
+    /// Templates/ in the working directory, else beside the executable's checkout.
+    func templateDirectory() throws -> String {
+        if let templates { return templates }
+        let fm = FileManager.default
+        if fm.fileExists(atPath: "Templates/report.mustache") { return "Templates" }
+        var dir = URL(fileURLWithPath: Subprocess.currentExecutable).deletingLastPathComponent()
+        while dir.path != "/" {
+            let candidate = dir.appendingPathComponent("Templates")
+            if fm.fileExists(atPath: candidate.appendingPathComponent("report.mustache").path) { return candidate.path }
+            dir = dir.deletingLastPathComponent()
+        }
+        throw ValidationError("no Templates/report.mustache found; give --templates DIR")
+    }
+
+    func write(store: RunStore, study: String?, to out: String) throws -> [String] {
+        guard targetError > 0 && targetError < 1 else { throw ValidationError("--target-error \(targetError): expected a fraction between 0 and 1") }
+        let model = try ReportModel.load(store: store, study: study, targetError: targetError)
+        return try ReportWriter(model: model, templates: try templateDirectory()).write(to: out, formats: try formats())
+    }
+}
+
+struct ReportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "report",
+        abstract: "Write the HTML and PDF report, figures and tables for stored runs.",
+        discussion: """
+        The report answers the research question in sentences built from the
+        statistics, explains the method, shows tables and figures, compares with the
+        published errors and lists the machines. It is a pure function of the
+        database: the same database gives byte-identical files.
+
+        Example:
+          ffbench report --db Runs/quickstart.sqlite --out Output/quickstart
+        """
+    )
+
+    @Option(help: "The run database.") var db: String
+    @Option(help: "Only runs of this study.") var study: String?
+    @Option(help: "Output folder.") var out: String
+    @OptionGroup var options: ReportOptions
+
+    func run() throws {
+        let store = try RunStore.openExisting(db)
+        let files = try options.write(store: store, study: study, to: out)
+        print("wrote \(files.count) files to \(out)" + (files.contains("report.html") ? "; open \(out)/report.html" : ""))
+    }
+}
