@@ -68,14 +68,16 @@ struct BenchAnalysis: ParsableCommand {
     @Option(help: "Epochs per run.") var epochs: Int = 60
     @Option(help: "Samples per run.") var samples: Int = 100_000
     @Option(help: "Use this database instead of generating one.") var db: String?
+    @Flag(name: .customLong("report"), help: "Also time writing the full report (ffbench report).") var withReport = false
+    @OptionGroup var reportOptions: ReportOptions
 
     func run() throws {
         guard runs >= 2, epochs >= 1, samples >= 0 else { throw ValidationError("--runs >= 2, --epochs >= 1, --samples >= 0") }
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ffbench-bench-analysis-\(getpid())")
         defer { try? FileManager.default.removeItem(at: dir) }
         let path: String
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         if let db { path = db } else {
-            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
             path = dir.appendingPathComponent("synthetic.sqlite").path
             let start = Date()
             try SyntheticStore.fill(try RunStore.open(path), runs: runs, epochs: epochs, samplesPerRun: samples)
@@ -87,5 +89,11 @@ struct BenchAnalysis: ParsableCommand {
         let seconds = Date().timeIntervalSince(start)
         print(String(format: "compare: %d comparisons over %d runs in %.3f s (9,999 bootstrap resamples per CI)",
                      report.comparisons.count, report.runs.count, seconds))
+        if withReport {
+            let out = dir.appendingPathComponent("report").path
+            let reportStart = Date()
+            let files = try reportOptions.write(store: store, study: nil, to: out)
+            print(String(format: "report: %d files (HTML, PDF, figures, tables) in %.3f s", files.count, Date().timeIntervalSince(reportStart)))
+        }
     }
 }
