@@ -34,6 +34,9 @@ public enum Answer {
     public static func sentence(_ c: GroupComparison, datasetTitle: String) -> String {
         guard let phrase = phrases[c.metric] else { return "" }
         let subject = "On \(datasetTitle) (\(c.configuration ?? ""))"
+        if c.n.allSatisfy({ $0 == 0 }) && c.censored.contains(where: { $0 > 0 }) {
+            return "\(subject), no run of either arm reached the target test error, so the \(phrase.what) cannot be compared (\(c.censored[0]) FF and \(c.censored[1]) BP runs censored)."
+        }
         guard let test = c.test, let ratio = c.ratio, let p = c.pAdjusted else {
             let why = c.n.contains { $0 < 2 } ? "too few runs (FF \(c.n[0]), BP \(c.n[1]))" : (c.notes.first ?? c.testReason)
             return "\(subject), the \(phrase.what) cannot be compared: \(why)."
@@ -57,7 +60,7 @@ public enum Answer {
     /// Warnings that qualify every answer for a data set.
     public static func warnings(_ comparisons: [GroupComparison], hosts: [String]) -> [String] {
         var w: [String] = []
-        if comparisons.contains(where: { $0.n.contains { $0 < 5 } }) {
+        if comparisons.contains(where: { c in zip(c.n, c.censored).contains { $0 + $1 < 5 } }) {
             w.append("Fewer than 5 seeds per arm in some comparisons: treat p-values and intervals with caution.")
         }
         if comparisons.contains(where: { $0.normality.contains { ($0?.pValue ?? 1) < 0.05 } }) {

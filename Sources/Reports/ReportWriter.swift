@@ -70,7 +70,7 @@ public struct ReportWriter {
     var datasetAnswers: [(name: String, sentences: [String])] {
         let datasets = Array(Set(model.comparisons.compactMap(\.dataset))).sorted()
         return datasets.compactMap { d in
-            let rows = model.comparisons.filter { $0.dataset == d && Answer.metrics.contains($0.metric) && $0.n.allSatisfy { $0 > 0 } }
+            let rows = model.comparisons.filter { c in c.dataset == d && Answer.metrics.contains(c.metric) && zip(c.n, c.censored).allSatisfy { $0 + $1 > 0 } }
             guard !rows.isEmpty else { return nil }
             let title = Self.titles[d] ?? d
             return (title, rows.map { Answer.sentence($0, datasetTitle: title) })
