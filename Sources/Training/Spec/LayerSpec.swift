@@ -1,8 +1,7 @@
 /// Hidden layer widths of a fully connected ReLU stack, written as
-/// `4x2000` (four layers of 2000) or a list `784-2000-2000` whose first
-/// entry is the input size (checked against the data set) — or `2000-2000`
-/// when it does not start with the input size… which is ambiguous, so a list
-/// must start with the input size.
+/// `4x2000` (four layers of 2000) or as a list `784-2000-2000`. A list
+/// always starts with the input size, which is checked against the data
+/// set, so `2000-2000` is never read two ways.
 public struct LayerSpec: Equatable, Sendable, CustomStringConvertible {
     public let text: String
     private let repeated: (count: Int, width: Int)?
