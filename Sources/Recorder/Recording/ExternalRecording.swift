@@ -81,14 +81,32 @@ public final class ExternalRecording {
 
     /// A JSON object with an integer `epoch` becomes an epoch row.
     static func epochRow(_ line: String, runID: String, decoder: JSONDecoder) -> EpochRecord? {
+        guard let e = EpochLine.parse(line, decoder: decoder) else { return nil }
+        return EpochRecord(runID: runID, epoch: e.epoch, trainLoss: e.trainLoss, trainError: e.trainError,
+                           testError: e.testError, trainSeconds: e.trainSeconds, evalSeconds: e.evalSeconds,
+                           peakRSSBytes: e.peakRSSBytes.map { Int64($0) })
+    }
+}
+
+/// A stdout line that reports an epoch: a JSON object with an integer
+/// `epoch` (ffbench train --format json writes them; so may any script).
+/// Decoded with JSONDecoder, which keeps every digit (JSONSerialization on
+/// Linux turns long decimals into NSDecimalNumber and loses the last bits).
+struct EpochLine: Decodable {
+    var epoch: Int
+    var trainLoss: Double?, trainError: Double?, testError: Double?
+    var trainSeconds: Double?, evalSeconds: Double?, peakRSSBytes: Double?
+
+    enum CodingKeys: String, CodingKey {
+        case epoch
+        case trainLoss = "train_loss", trainError = "train_error", testError = "test_error"
+        case trainSeconds = "train_seconds", evalSeconds = "eval_seconds", peakRSSBytes = "peak_rss_bytes"
+    }
+
+    static func parse(_ line: String, decoder: JSONDecoder) -> EpochLine? {
         let trimmed = line.trimmingCharacters(in: .whitespaces)
-        guard trimmed.hasPrefix("{"),
-              let object = try? JSONSerialization.jsonObject(with: Data(trimmed.utf8)) as? [String: Any],
-              let epoch = (object["epoch"] as? NSNumber)?.intValue else { return nil }
-        func number(_ key: String) -> Double? { (object[key] as? NSNumber)?.doubleValue }
-        return EpochRecord(runID: runID, epoch: epoch, trainLoss: number("train_loss"), trainError: number("train_error"),
-                           testError: number("test_error"), trainSeconds: number("train_seconds"),
-                           evalSeconds: number("eval_seconds"), peakRSSBytes: number("peak_rss_bytes").map { Int64($0) })
+        guard trimmed.hasPrefix("{") else { return nil }
+        return try? decoder.decode(EpochLine.self, from: Data(trimmed.utf8))
     }
 }
 

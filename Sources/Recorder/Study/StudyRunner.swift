@@ -57,12 +57,13 @@ public final class StudyRunner {
                    "--sample-interval", spec.sampleInterval]
             let child = try Subprocess(args, captureOutput: true)
             var reader = LineReader(child.output!)
+            let decoder = JSONDecoder()
             while let line = reader.next() {
-                guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
-                      let epoch = (object["epoch"] as? NSNumber)?.intValue else { continue }
+                guard let e = EpochLine.parse(line, decoder: decoder) else { continue }
+                let epoch = e.epoch
                 epochsDone += 1
                 secondsPerEpoch = (Monotonic.now() - studyStart) / Double(epochsDone)
-                let error = (object["test_error"] as? NSNumber).map { String(format: "%.2f%%", 100 * $0.doubleValue) } ?? "-"
+                let error = e.testError.map { String(format: "%.2f%%", 100 * $0) } ?? "-"
                 let eta = secondsPerEpoch.map { Self.duration($0 * Double(totalEpochs - epochsDone)) } ?? "?"
                 progress("\(label): epoch \(epoch)/\(spec.epochs), test error \(error); study \(epochsDone)/\(totalEpochs) epochs, ETA \(eta)")
             }
