@@ -32,10 +32,11 @@ let package = Package(
                                                 .product(name: "Mustache", package: "swift-mustache")]),
         .target(name: "Recorder", dependencies: ["Tensor", "Training", "Datasets", "RunStore",
                                                  .product(name: "Yams", package: "Yams")]),
+        .target(name: "Benchmarks", dependencies: ["Tensor", "Datasets", "Training", "RunStore", "Recorder"]),
         .executableTarget(
             name: "ffbench",
             dependencies: [
-                "Tensor", "Datasets", "Training", "RunStore", "Recorder", "Analysis", "Reports", "CCairo",
+                "Tensor", "Datasets", "Training", "RunStore", "Recorder", "Benchmarks", "Analysis", "Reports", "CCairo",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]

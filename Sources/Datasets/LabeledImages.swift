@@ -24,6 +24,19 @@ public final class LabeledImages {
     }
 
     /// A new set holding the given rows, in that order.
+    /// The mean of every input over the set (1 x inputSize), summed in Double.
+    public func meanImage(ledger: Ledger = .shared) -> Matrix {
+        let n = inputSize
+        var sums = [Double](repeating: 0, count: n)
+        for r in 0..<count {
+            let p = images.row(r)
+            for j in 0..<n { sums[j] += Double(p[j]) }
+        }
+        let mean = Matrix(rows: 1, cols: n, category: .dataset, ledger: ledger)
+        for j in 0..<n { mean.data[j] = Float(sums[j] / Double(max(count, 1))) }
+        return mean
+    }
+
     public func subset(_ indices: some Collection<Int>, ledger: Ledger = .shared) -> LabeledImages {
         let m = Matrix(rows: indices.count, cols: inputSize, category: .dataset, ledger: ledger)
         var newLabels = [Int32]()

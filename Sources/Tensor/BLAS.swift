@@ -29,12 +29,18 @@ public enum BLAS {
             for i in 0..<m { for j in 0..<n { c[i * ldc + j] *= beta } }
             return
         }
+        let probe = GemmProbe.shared
+        let start = probe.isOn ? Monotonic.now() : 0
         cblas_sgemm(CblasRowMajor,
                     transposeA ? CblasTrans : CblasNoTrans,
                     transposeB ? CblasTrans : CblasNoTrans,
                     Int32(m), Int32(n), Int32(k), alpha,
                     a, Int32(max(lda, 1)), b, Int32(max(ldb, 1)),
                     beta, c, Int32(max(ldc, 1)))
+        if probe.isOn {
+            probe.add(GemmShape(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k),
+                      seconds: Monotonic.now() - start)
+        }
     }
 
     /// Sets OpenBLAS's worker threads (1 gives bit-identical repeat runs).

@@ -39,8 +39,10 @@ public struct RunMetrics: Codable, Sendable {
         var cumulative = 0.0, previousTime = 0.0
         var previousError: Double?
         for e in epochs {
-            guard let seconds = e.trainSeconds, let error = e.testError else { break }
+            guard let seconds = e.trainSeconds else { break }
             cumulative += seconds
+            // An epoch without evaluation (--eval-every) adds time only.
+            guard let error = e.testError else { continue }
             if error <= targetError {
                 var t = cumulative
                 if let pe = previousError, pe > error { t = previousTime + (pe - targetError) / (pe - error) * (cumulative - previousTime) }

@@ -1,3 +1,4 @@
+import Tensor
 import Training
 import Foundation
 import Synchronization

@@ -39,8 +39,12 @@ public final class FFNetwork: Model {
     /// Greedy schedule: the only layer updated this epoch (nil: all).
     var activeLayer: Int?
 
+    /// Subtracted from every image before the label overlay (nil: none).
+    let inputMean: Matrix?
+
+    /// - Parameter inputMean: the training set's mean image, when inputs are centred.
     public init(config: TrainingConfig, inputSize: Int, widths: [Int], classes: Int,
-                ledger: Ledger = .shared) throws(TrainingError) {
+                inputMean: Matrix? = nil, ledger: Ledger = .shared) throws(TrainingError) {
         let ff = config.ff
         guard inputSize > LabelOverlay.places, classes == LabelOverlay.places else {
             throw .badValue(option: "--dataset", value: "\(inputSize) inputs", expected: "more than 10 inputs and 10 classes")
@@ -56,6 +60,7 @@ public final class FFNetwork: Model {
                             expected: "at least one epoch per layer (\(widths.count)) for the greedy schedule")
         }
         self.config = config
+        self.inputMean = inputMean
         self.ff = ff
         self.inputSize = inputSize
         self.widths = widths
@@ -114,10 +119,19 @@ public final class FFNetwork: Model {
     /// neutral label) and RMS-normalises each row in place.
     private func prepareInput(_ x: Matrix, labels: UnsafePointer<Int32>?) {
         let input = buffers.first
-        input.data.update(from: x.data, count: x.count)
+        copyImages(x, into: input)
         if let labels { LabelOverlay.oneHot(input, labels: labels, value: ff.labelValue) }
         else { LabelOverlay.neutral(input, value: ff.labelValue) }
         Kernels.rmsNormalizeRows(input, into: input, rms: rowScratch.data)
+    }
+
+    private func copyImages(_ x: Matrix, into input: Matrix) {
+        guard let mean = inputMean?.data else { input.data.update(from: x.data, count: x.count); return }
+        let n = x.cols
+        for r in 0..<x.rows {
+            let src = x.row(r), dst = input.row(r)
+            for j in 0..<n { dst[j] = src[j] - mean[j] }
+        }
     }
 
     /// Layer l forward from buffers.input[l]: ReLU into relu[l], normalised into output[l].
@@ -245,7 +259,7 @@ public final class FFNetwork: Model {
         buffers.setRows(n)
         evalBase.setRows(n); scores.setRows(n)
         let input = buffers.first
-        input.data.update(from: x.data, count: x.count)
+        copyImages(x, into: input)
         for r in 0..<n { for j in 0..<LabelOverlay.places { input[r, j] = 0 } }
         let invRMS = rowScratch.row(2)
         let v = ff.labelValue

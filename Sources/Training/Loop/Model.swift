@@ -13,7 +13,7 @@ public struct BatchStats {
 /// Test errors of a model on a labeled set.
 public struct Evaluation: Sendable {
     /// The error rate the run is judged by.
-    public var errorRate: Double
+    public var errorRate: Double?
     /// FF only: by accumulated goodness and by the one-pass softmax.
     public var goodnessErrorRate: Double?
     public var softmaxErrorRate: Double?

@@ -3,7 +3,8 @@ public struct EpochResult: Codable, Sendable, Equatable {
     public var epoch: Int
     public var trainLoss: Double
     public var trainError: Double
-    public var testError: Double
+    /// nil when the epoch was not evaluated (see `TrainingConfig.evalEvery`).
+    public var testError: Double?
     public var testErrorGoodness: Double?
     public var testErrorSoftmax: Double?
     public var trainSeconds: Double

@@ -12,6 +12,9 @@ public final class TrainingLoop {
     private let ledger: Ledger
     /// Polled between batches; true ends the run as `interrupted`.
     public var shouldStop: () -> Bool = { false }
+    /// Ends each epoch's training after this many batches (benchmarks that
+    /// time part of an epoch); nil trains on every batch.
+    public var batchLimit: Int?
 
     public init(config: TrainingConfig, data: Dataset, ledger: Ledger = .shared) throws(TrainingError) {
         guard config.epochs >= 1 else {
@@ -30,8 +33,10 @@ public final class TrainingLoop {
         self.widths = widths
         switch config.algorithm {
         case .ff:
+            let center = config.ff.centerInputs ?? (data.info.id == .cifar10)
             model = try FFNetwork(config: config, inputSize: data.train.inputSize, widths: widths,
-                                  classes: data.info.classCount, ledger: ledger)
+                                  classes: data.info.classCount,
+                                  inputMean: center ? data.train.meanImage(ledger: ledger) : nil, ledger: ledger)
         case .bp:
             model = BPNetwork(config: config, inputSize: data.train.inputSize, widths: widths,
                               classes: data.info.classCount, ledger: ledger)
@@ -43,7 +48,7 @@ public final class TrainingLoop {
                                   dropLast: true, ledger: ledger)
         let test = BatchIterator(source: data.test, batchSize: config.batchSize, shuffleSeed: nil,
                                  dropLast: false, ledger: ledger)
-        let batches = train.batchCount
+        let batches = min(train.batchCount, batchLimit ?? .max)
         for epoch in 1...config.epochs {
             observer?.phaseChanged(.training, epoch: epoch)
             let scale = config.learningRateScale(epoch: epoch)
@@ -63,14 +68,19 @@ public final class TrainingLoop {
                 seen += stats.count
                 observer?.batchEnded(epoch: epoch, batch: batch, batches: batches)
                 if shouldStop() { return .interrupted(epoch: epoch) }
+                if batch == batches { break }
             }
             let trainSeconds = Monotonic.now() - start
 
-            observer?.phaseChanged(.evaluating, epoch: epoch)
-            let evalStart = Monotonic.now()
-            test.startEpoch(epoch)
-            let evaluation = model.evaluate(test)
-            let evalSeconds = Monotonic.now() - evalStart
+            var evaluation = Evaluation(errorRate: nil)
+            var evalSeconds = 0.0
+            if config.evaluates(epoch: epoch) {
+                observer?.phaseChanged(.evaluating, epoch: epoch)
+                let evalStart = Monotonic.now()
+                test.startEpoch(epoch)
+                evaluation = model.evaluate(test)
+                evalSeconds = Monotonic.now() - evalStart
+            }
 
             observer?.epochEnded(EpochResult(
                 epoch: epoch, trainLoss: loss / Double(max(seen, 1)), trainError: Double(errors) / Double(max(seen, 1)),

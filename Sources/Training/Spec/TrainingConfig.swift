@@ -77,6 +77,11 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
         /// First hidden layer (1-based) that feeds the softmax head.
         public var headFromLayer: Int = 2
         public var prediction: Prediction = .goodness
+        /// Subtract the training set's mean image before the label overlay
+        /// and normalisation; nil: only on CIFAR-10, whose all-positive,
+        /// strongly correlated pixels otherwise make every unit's first
+        /// updates point the same way until the layers die.
+        public var centerInputs: Bool? = nil
         /// The softmax head's own optimizer.
         public var head = OptimizerConfig(kind: .sgd, learningRate: 0.1, momentum: 0.9, dampening: 0.9,
                                           weightDecay: 0.003, decayStyle: .separate)
@@ -91,6 +96,7 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
             case peerMomentum = "peer_momentum"
             case goodnessFromLayer = "goodness_from_layer"
             case headFromLayer = "head_from_layer"
+            case centerInputs = "center_inputs"
         }
     }
 
@@ -104,6 +110,9 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
     public var ff: FFConfig
     public var preset: String?
     public var threads: Int?
+    /// Evaluate on the test set every this many epochs (and always after the
+    /// last); nil means every epoch. Skipped epochs have no test error.
+    public var evalEvery: Int?
 
     public init(algorithm: Algorithm, layers: String, epochs: Int, batchSize: Int, seed: UInt64,
                 optimizer: OptimizerConfig, schedule: Schedule, ff: FFConfig = FFConfig(),
@@ -123,6 +132,12 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
     enum CodingKeys: String, CodingKey {
         case algorithm, layers, epochs, seed, optimizer, schedule, ff, preset, threads
         case batchSize = "batch_size"
+        case evalEvery = "eval_every"
+    }
+
+    /// Whether a 1-based epoch ends with a test-set evaluation.
+    public func evaluates(epoch: Int) -> Bool {
+        epoch == epochs || epoch % max(evalEvery ?? 1, 1) == 0
     }
 
     /// Multiplier on the learning rate for a 1-based epoch.

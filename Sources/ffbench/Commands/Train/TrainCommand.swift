@@ -132,7 +132,7 @@ final class EpochPrinter: TrainingObserver {
             encoder.outputFormatting = [.sortedKeys]
             if let data = try? encoder.encode(r) { Console.line(String(decoding: data, as: UTF8.self)) }
         case .text:
-            var tests = String(format: "test err %.2f%%", 100 * r.testError)
+            var tests = r.testError.map { String(format: "test err %.2f%%", 100 * $0) } ?? "test err (not evaluated)"
             if let g = r.testErrorGoodness, let s = r.testErrorSoftmax {
                 tests += String(format: " (goodness %.2f%%, softmax %.2f%%)", 100 * g, 100 * s)
             }

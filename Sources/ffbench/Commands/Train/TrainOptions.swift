@@ -77,6 +77,12 @@ struct TrainOptions: ParsableArguments {
     @Option(name: .customLong("head-from"), help: "FF: first hidden layer (1-based) feeding the softmax head (default 2).")
     var headFrom: Int?
 
+    @Option(name: .customLong("eval-every"), help: "Evaluate on the test set every N epochs and after the last (default 1: every epoch).")
+    var evalEvery: Int?
+
+    @Option(name: .customLong("center-inputs"), help: "FF: subtract the training set's mean image first: yes or no (default: yes on cifar10 only).")
+    var centerInputs: YesNo?
+
     @Option(help: "FF: which prediction is the run's test error: goodness or softmax (both are reported).")
     var predict: TrainingConfig.Prediction?
 
@@ -111,6 +117,7 @@ struct TrainOptions: ParsableArguments {
         if let decayStyle { c.optimizer.decayStyle = decayStyle }
         if let schedule { c.schedule = schedule }
         c.threads = threads
+        c.evalEvery = evalEvery
         if let labelValue { c.ff.labelValue = labelValue }
         if let threshold { c.ff.threshold = threshold }
         if let negatives { c.ff.negatives = negatives }
@@ -119,6 +126,7 @@ struct TrainOptions: ParsableArguments {
         if let goodnessFrom { c.ff.goodnessFromLayer = goodnessFrom }
         if let headFrom { c.ff.headFromLayer = headFrom }
         if let predict { c.ff.prediction = predict }
+        if let centerInputs { c.ff.centerInputs = centerInputs == .yes }
         if let headLearningRate { c.ff.head.learningRate = headLearningRate }
         if let headWeightDecay { c.ff.head.weightDecay = headWeightDecay }
         try validate(c)
@@ -132,9 +140,12 @@ struct TrainOptions: ParsableArguments {
         try positive("epochs", c.epochs)
         try positive("batch-size", c.batchSize)
         if let t = c.threads { try positive("threads", t) }
+        if let e = c.evalEvery { try positive("eval-every", e) }
         if !(c.optimizer.learningRate > 0) { throw ValidationError("--lr \(c.optimizer.learningRate): expected a positive number") }
         if c.optimizer.weightDecay < 0 { throw ValidationError("--weight-decay \(c.optimizer.weightDecay): expected 0 or more") }
         if !(0..<1).contains(c.optimizer.momentum) { throw ValidationError("--momentum \(c.optimizer.momentum): expected 0 <= m < 1") }
         _ = try LayerSpec(parsing: c.layers)
     }
 }
+
+enum YesNo: String, ExpressibleByArgument, CaseIterable { case yes, no }

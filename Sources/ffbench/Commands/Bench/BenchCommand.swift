@@ -1,4 +1,5 @@
 import Analysis
+import Benchmarks
 import ArgumentParser
 import Datasets
 import Foundation
@@ -12,6 +13,10 @@ struct BenchCommand: ParsableCommand {
         commandName: "bench",
         abstract: "Benchmarks that print figures measured side by side in one run.",
         discussion: """
+        training: FF and BP steps and epochs against sgemm at the same shapes
+        (efficiency), time outside sgemm, recorder overhead, memory.
+        memory: peak RSS and ledger peaks against the analytic minimum, one
+        fresh process per configuration.
         recorder: epoch time of the same model trained without and with recording
         (alternating, --pairs times), and the relative overhead of recording.
         analysis: time to compute every comparison of a large run database.
@@ -19,7 +24,7 @@ struct BenchCommand: ParsableCommand {
         Example:
           ffbench bench recorder --layers 2x500 --pairs 3
         """,
-        subcommands: [BenchRecorder.self, BenchAnalysis.self]
+        subcommands: [BenchTraining.self, BenchMemory.self, BenchRecorder.self, BenchAnalysis.self]
     )
 }
 

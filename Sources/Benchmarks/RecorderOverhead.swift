@@ -2,6 +2,7 @@ import Datasets
 import Foundation
 import RunStore
 import Tensor
+import Recorder
 import Training
 
 /// Measures what recording costs: whole epochs of the same model trained
@@ -13,6 +14,8 @@ public struct RecorderOverhead: Codable, Sendable {
     public var plainSeconds: [Double]
     public var recordedSeconds: [Double]
     public var samplesWritten: Int
+    /// The recorded epochs' runs in the database (study "bench").
+    public var recordedRunIDs: [String]
 
     enum CodingKeys: String, CodingKey {
         case config
@@ -20,13 +23,16 @@ public struct RecorderOverhead: Codable, Sendable {
         case plainSeconds = "plain_epoch_seconds"
         case recordedSeconds = "recorded_epoch_seconds"
         case samplesWritten = "samples_written"
+        case recordedRunIDs = "recorded_run_ids"
         case overhead
     }
 
     /// Median recorded over median plain epoch time, minus one.
     public var overhead: Double
 
-    init(config: String, sampleInterval: Double, plainSeconds: [Double], recordedSeconds: [Double], samplesWritten: Int) {
+    init(config: String, sampleInterval: Double, plainSeconds: [Double], recordedSeconds: [Double], samplesWritten: Int,
+         recordedRunIDs: [String]) {
+        self.recordedRunIDs = recordedRunIDs
         self.config = config
         self.sampleInterval = sampleInterval
         self.plainSeconds = plainSeconds
@@ -36,29 +42,34 @@ public struct RecorderOverhead: Codable, Sendable {
     }
 
     public static func measure(config: TrainingConfig, data: Dataset, pairs: Int, interval: Double,
-                               databasePath: String) throws -> RecorderOverhead {
+                               databasePath: String, batchLimit: Int? = nil) throws -> RecorderOverhead {
         var plain: [Double] = [], recorded: [Double] = []
         let store = try RunStore.open(databasePath)
         var samples = 0
+        var ids: [String] = []
         for _ in 0..<pairs {
             var one = config
             one.epochs = 1
-            plain.append(try epochSeconds(one, data, recorder: nil))
+            plain.append(try epochSeconds(one, data, recorder: nil, batchLimit: batchLimit))
             let run = RunRecord(study: "bench", arm: "recorder-overhead", algorithm: config.algorithm.rawValue,
                                 dataset: data.info.id.rawValue, layers: config.layers, batchSize: config.batchSize,
                                 epochs: 1, seed: Int64(bitPattern: config.seed), hostname: ProcessInfo.processInfo.hostName,
                                 pid: Int(getpid()), sampleInterval: interval)
             let recorder = try RunRecorder(store: store, run: run, sampleInterval: interval)
-            recorded.append(try epochSeconds(one, data, recorder: recorder))
+            recorded.append(try epochSeconds(one, data, recorder: recorder, batchLimit: batchLimit))
             try recorder.finish(status: .completed)
             samples += try store.sampleCount(run.id)
+            ids.append(run.id)
         }
         return RecorderOverhead(config: "\(config.algorithm.rawValue) \(config.layers) batch \(config.batchSize)",
-                                sampleInterval: interval, plainSeconds: plain, recordedSeconds: recorded, samplesWritten: samples)
+                                sampleInterval: interval, plainSeconds: plain, recordedSeconds: recorded, samplesWritten: samples,
+                                recordedRunIDs: ids)
     }
 
-    private static func epochSeconds(_ config: TrainingConfig, _ data: Dataset, recorder: RunRecorder?) throws -> Double {
+    private static func epochSeconds(_ config: TrainingConfig, _ data: Dataset, recorder: RunRecorder?,
+                                     batchLimit: Int?) throws -> Double {
         let loop = try TrainingLoop(config: config, data: data)
+        loop.batchLimit = batchLimit
         final class Capture: TrainingObserver {
             var seconds = 0.0
             func epochEnded(_ r: EpochResult) { seconds = r.trainSeconds }
@@ -67,10 +78,4 @@ public struct RecorderOverhead: Codable, Sendable {
         _ = loop.run(observer: ObserverGroup([capture] + (recorder.map { [$0] } ?? [])))
         return capture.seconds
     }
-}
-
-func median(_ values: [Double]) -> Double {
-    guard !values.isEmpty else { return .nan }
-    let s = values.sorted()
-    return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
 }

@@ -1,0 +1,89 @@
+import Tensor
+
+/// What OpenBLAS itself reaches on a list of GEMM calls: each distinct
+/// shape is timed alone, on its own operands, and the calls' times are
+/// summed. A training step that ran only these products back to back could
+/// go no faster, so this is the limit a trainer's time is measured against.
+public struct GemmLimit: Codable, Sendable {
+    public struct ShapeTime: Codable, Sendable {
+        public var shape: GemmShape
+        public var callsPerStep: Int
+        public var secondsPerCall: Double
+        public var gflops: Double { shape.flops / secondsPerCall / 1e9 }
+
+        enum CodingKeys: String, CodingKey {
+            case shape, gflops
+            case callsPerStep = "calls_per_step"
+            case secondsPerCall = "seconds_per_call"
+        }
+
+        public func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(shape, forKey: .shape)
+            try c.encode(callsPerStep, forKey: .callsPerStep)
+            try c.encode(secondsPerCall, forKey: .secondsPerCall)
+            try c.encode(gflops, forKey: .gflops)
+        }
+
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            shape = try c.decode(GemmShape.self, forKey: .shape)
+            callsPerStep = try c.decode(Int.self, forKey: .callsPerStep)
+            secondsPerCall = try c.decode(Double.self, forKey: .secondsPerCall)
+        }
+
+        init(shape: GemmShape, callsPerStep: Int, secondsPerCall: Double) {
+            self.shape = shape
+            self.callsPerStep = callsPerStep
+            self.secondsPerCall = secondsPerCall
+        }
+    }
+
+    public var shapes: [ShapeTime]
+    /// FLOPs of all calls of one step.
+    public var flops: Double
+    /// Time of all calls of one step at the measured per-shape speed.
+    public var seconds: Double
+    public var gflops: Double { flops / seconds / 1e9 }
+
+    /// Times every distinct shape among `calls` (one step's GEMMs, in order)
+    /// for at least `minSeconds` each and takes the median call.
+    public static func measure(_ calls: [GemmShape], minSeconds: Double = 0.3) -> GemmLimit {
+        var counts: [GemmShape: Int] = [:]
+        var order: [GemmShape] = []
+        for c in calls {
+            if counts[c] == nil { order.append(c) }
+            counts[c, default: 0] += 1
+        }
+        let shapes = order.map { ShapeTime(shape: $0, callsPerStep: counts[$0]!, secondsPerCall: time($0, minSeconds: minSeconds)) }
+        return GemmLimit(shapes: shapes, flops: calls.reduce(0) { $0 + $1.flops },
+                         seconds: shapes.reduce(0) { $0 + Double($1.callsPerStep) * $1.secondsPerCall })
+    }
+
+    static func time(_ s: GemmShape, minSeconds: Double) -> Double {
+        let ledger = Ledger()
+        // Stored shapes of A and B as the call reads them.
+        let a = Matrix(rows: s.transposeA ? s.k : s.m, cols: s.transposeA ? s.m : s.k, category: .other, ledger: ledger)
+        let b = Matrix(rows: s.transposeB ? s.n : s.k, cols: s.transposeB ? s.k : s.n, category: .other, ledger: ledger)
+        let c = Matrix(rows: s.m, cols: s.n, category: .other, ledger: ledger)
+        var rng = RNG(seed: 7)
+        rng.fillNormal(a, std: 1)
+        rng.fillNormal(b, std: 1)
+        let call = { BLAS.gemm(a, transposeA: s.transposeA, b, transposeB: s.transposeB, into: c) }
+        call()
+        var times: [Double] = []
+        let start = Monotonic.now()
+        repeat {
+            let t = Monotonic.now()
+            call()
+            times.append(Monotonic.now() - t)
+        } while Monotonic.now() - start < minSeconds || times.count < 5
+        return median(times)
+    }
+}
+
+func median(_ values: [Double]) -> Double {
+    guard !values.isEmpty else { return .nan }
+    let s = values.sorted()
+    return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
+}

@@ -1,0 +1,52 @@
+/// Tensor bytes a training run needs, by category, computed from the shapes
+/// alone: what the algorithm must hold, with nothing measured. Benchmarks
+/// set it beside the ledger's peaks and the process's peak RSS.
+public struct MemoryPlan: Codable, Sendable, Equatable {
+    public var weights: Int
+    public var gradients: Int
+    public var optimizer: Int
+    public var activations: Int
+    public var dataset: Int
+    public var other: Int
+
+    public var total: Int { weights + gradients + optimizer + activations + dataset + other }
+
+    /// - Parameters:
+    ///   - examples: training plus test images held in memory.
+    ///   - centered: FF keeps the training set's mean image (`FFConfig.centerInputs`).
+    public init(config: TrainingConfig, inputSize: Int, widths: [Int], classes: Int, examples: Int,
+                centered: Bool = false) {
+        let f = MemoryLayout<Float>.stride
+        let b = config.batchSize
+        let sizes = [inputSize] + widths
+        let hidden = widths.indices.reduce(0) { $0 + sizes[$1] * sizes[$1 + 1] + sizes[$1 + 1] }
+        let headUnits = widths.indices.filter { $0 + 1 >= config.ff.headFromLayer }.reduce(0) { $0 + widths[$1] }
+        // SGD keeps one velocity per parameter, Adam two moments.
+        func moments(_ o: TrainingConfig.OptimizerConfig) -> Int { o.kind == .adam ? 2 : 1 }
+        switch config.algorithm {
+        case .bp:
+            let parameters = hidden + widths.last! * classes + classes
+            weights = parameters * f
+            optimizer = parameters * moments(config.optimizer) * f
+            // Every hidden activation is kept for the backward pass, plus
+            // dL/dz of two adjacent layers at a time, the logits and their softmax.
+            activations = b * (widths.reduce(0, +) + 2 * max(widths.max()!, classes) + 2 * classes) * f
+            other = 0
+        case .ff:
+            weights = (hidden + headUnits * classes) * f
+            optimizer = (hidden * moments(config.optimizer) + headUnits * classes * moments(config.ff.head)) * f
+            // One layer's working set (input, ReLU output, normalised output)
+            // in two ping-pong buffers and one ReLU buffer, whatever the depth;
+            // the first layer's image product kept across the 10 label passes
+            // of goodness evaluation; logits, probabilities, their gradient
+            // and label scores; per-row and per-unit scratch.
+            let ping = LayerBuffers.pingWidths(inputSize: inputSize, widths: widths).reduce(0, +)
+            activations = (b * (ping + widths.max()! + widths[0] + 4 * classes + 3) + widths.max()!) * f
+            // Peer normalisation's running mean activity per unit.
+            other = widths.reduce(0, +) * f
+        }
+        gradients = weights
+        // The images as Float32, and one batch buffer each for training and test.
+        dataset = (examples + 2 * b + (centered && config.algorithm == .ff ? 1 : 0)) * inputSize * f
+    }
+}

@@ -1,0 +1,132 @@
+import ArgumentParser
+import Benchmarks
+import Foundation
+import Recorder
+import RunStore
+import Tensor
+import Training
+
+/// The configurations a training or memory benchmark sweeps.
+struct BenchGrid: ParsableArguments {
+    @Option(help: "Algorithms, comma-separated.") var algorithms: String = "ff,bp"
+    @Option(help: "Hidden layers, comma-separated (COUNTxWIDTH each).") var layers: String = "2x500,4x2000"
+    @Option(name: .customLong("batch-sizes"), help: "Mini-batch sizes, comma-separated.") var batchSizes: String = "100,1000"
+    @Option(help: "BLAS threads (default: OpenBLAS's own choice).") var threads: Int?
+    @OptionGroup var data: DataDirectoryOption
+
+    /// Every (algorithm, layers, batch size) configuration, with the
+    /// defaults of `ffbench train` otherwise.
+    func configs() throws -> [TrainingConfig] {
+        let sizes = try batchSizes.split(separator: ",").map { s -> Int in
+            guard let n = Int(s.trimmingCharacters(in: .whitespaces)), n > 0 else {
+                throw ValidationError("--batch-sizes '\(batchSizes)': expected positive whole numbers, comma-separated")
+            }
+            return n
+        }
+        var out: [TrainingConfig] = []
+        for l in layers.split(separator: ",") {
+            for b in sizes {
+                for a in algorithms.split(separator: ",") {
+                    var args = ["--algorithm", String(a), "--layers", String(l), "--batch-size", String(b)]
+                    if let threads { args += ["--threads", String(threads)] }
+                    out.append(try TrainOptions.parse(args).config())
+                }
+            }
+        }
+        return out
+    }
+
+    /// Arguments that give a child process the same data and threads.
+    var childArguments: [String] {
+        (threads.map { ["--threads", String($0)] } ?? []) + (data.dataDirectory.map { ["--data-dir", $0] } ?? [])
+    }
+}
+
+struct BenchTraining: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "training",
+        abstract: "FF and BP training speed against sgemm at the same shapes, recorder overhead and memory.",
+        discussion: """
+        For each configuration, in one run: one training step's GEMM calls are
+        recorded and each shape is timed alone (the limit); training steps are
+        timed and the time inside sgemm measured; then a whole epoch is timed
+        without and with recording. Memory is measured in a fresh process per
+        configuration (ffbench bench memory).
+
+        Example:
+          ffbench bench training --layers 4x2000 --batch-sizes 100 --threads 2
+        """)
+
+    @OptionGroup var grid: BenchGrid
+    @Option(help: "Timed training steps per configuration (after one warm-up step).") var steps: Int = 20
+    @Option(name: .customLong("epoch-batches"), help: "Batches per timed epoch (default: the whole training set).")
+    var epochBatches: Int?
+    @Option(name: .customLong("sample-interval"), help: "Sampling interval of the recorded epoch.") var sampleInterval: String = "20ms"
+    @Flag(name: .customLong("no-memory"), help: "Skip the memory measurement.") var noMemory = false
+    @Option(help: "Store the recorded epochs and the results (event 'bench') in this run database.") var db: String?
+    @Option(help: "Output format: text or json.") var format: OutputFormat = .text
+
+    func run() throws {
+        guard steps >= 1 else { throw ValidationError("--steps \(steps): expected a positive number") }
+        if let e = epochBatches, e < 1 { throw ValidationError("--epoch-batches \(e): expected a positive number") }
+        guard let interval = RecordingOptions.parseInterval(sampleInterval) else {
+            throw ValidationError("--sample-interval '\(sampleInterval)': expected a duration such as 20ms")
+        }
+        let configs = try grid.configs()
+        if let t = grid.threads { BLAS.setThreads(t) }
+        let loaded = try grid.data.loader.load(.mnist)
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("ffbench-bench-\(getpid())")
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let path = db ?? scratch.appendingPathComponent("bench.sqlite").path
+
+        var results: [TrainingBench] = []
+        for config in configs {
+            Console.status("bench: \(config.algorithm.rawValue) \(config.layers) batch \(config.batchSize) …")
+            var r = try TrainingBench.measure(config: config, data: loaded, steps: steps, epochBatches: epochBatches,
+                                              sampleInterval: interval, databasePath: path)
+            if !noMemory { r.memory = try BenchMemory.child(config, grid: grid) }
+            if format == .text { printText(r) }
+            results.append(r)
+        }
+        if db != nil { try store(results, at: path) }
+        if format == .json { try Console.printJSON(results) }
+        else { printSummary(results) }
+    }
+
+    private func store(_ results: [TrainingBench], at path: String) throws {
+        let store = try RunStore.open(path)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        for r in results {
+            let json = String(decoding: try encoder.encode(r), as: UTF8.self)
+            try store.write { db in
+                try EventRecord(runID: r.recordedRunID, t: r.recordedEpochSeconds, kind: "bench", message: json).insert(db)
+            }
+        }
+    }
+
+    private func printText(_ r: TrainingBench) {
+        let pct = { (x: Double) in String(format: "%.1f %%", 100 * x) }
+        print("\(r.algorithm) \(r.layers), batch \(r.batchSize), \(r.threads) BLAS thread(s), MNIST")
+        print(String(format: "  step %.4f s, %.2f GFLOP: %.1f GFLOP/s; sgemm alone at these %d shapes %.1f GFLOP/s; efficiency %@",
+                     r.step.stepSeconds, r.step.flops / 1e9, r.achievedGflops, r.limit.shapes.count, r.limit.gflops,
+                     pct(r.efficiency)))
+        print("  time outside sgemm: \(pct(r.step.outsideGemmShare)) of the step; "
+              + "ledger allocations after the first step: \(r.step.allocationsAfterFirstStep)")
+        print(String(format: "  epoch (%d batches) %.2f s; recorded every %.0f ms %.2f s: recorder overhead %+.2f %%",
+                     r.epochBatches, r.epochSeconds, r.sampleInterval * 1000, r.recordedEpochSeconds, 100 * r.recorderOverhead))
+        if let m = r.memory { BenchMemory.printText(m, indent: "  ") }
+    }
+
+    private func printSummary(_ results: [TrainingBench]) {
+        print("")
+        print("config                     step s   GFLOP/s  sgemm GFLOP/s  efficiency  outside sgemm  epoch s  recorder")
+        for r in results {
+            let name = "\(r.algorithm) \(r.layers) b\(r.batchSize)".padding(toLength: 25, withPad: " ", startingAt: 0)
+            print(String(format: "%@  %7.4f  %8.1f  %13.1f  %9.1f%%  %12.1f%%  %7.2f  %+7.2f%%", name, r.step.stepSeconds,
+                         r.achievedGflops, r.limit.gflops, 100 * r.efficiency, 100 * r.step.outsideGemmShare,
+                         r.epochSeconds, 100 * r.recorderOverhead))
+        }
+    }
+}
