@@ -7,6 +7,16 @@ public struct Chart: Sendable {
         /// One dot per series at each category, with error bars from low to high,
         /// and every seed's value as small open circles when `values` are given.
         case dots(categories: [String])
+        /// Box plots (quartiles, whiskers to the furthest value within 1.5
+        /// IQR of the box) of each point's `values`, with every value drawn
+        /// beside its box: nothing is hidden, whatever the number of seeds.
+        case box(categories: [String])
+        /// A timeline: the first `stacked` series are stacked areas (their
+        /// sum is the top edge), the rest are lines drawn over them.
+        case timeline(stacked: Int)
+        /// Both axes logarithmic; points as dots, and a series' `fit`, when
+        /// given, as the straight line y = 10^intercept * x^exponent.
+        case logLog
     }
 
     public var kind: Kind
@@ -30,10 +40,24 @@ public struct Chart: Sendable {
 public struct Series: Sendable {
     public var name: String
     public var points: [Point]
+    /// A power law fitted in log–log space (`Chart.Kind.logLog`).
+    public var fit: PowerLaw?
 
-    public init(name: String, points: [Point]) {
+    public init(name: String, points: [Point], fit: PowerLaw? = nil) {
         self.name = name
         self.points = points
+        self.fit = fit
+    }
+}
+
+/// y = 10^intercept * x^exponent: a straight line on log–log axes.
+public struct PowerLaw: Sendable, Equatable {
+    public var intercept: Double
+    public var exponent: Double
+
+    public init(intercept: Double, exponent: Double) {
+        self.intercept = intercept
+        self.exponent = exponent
     }
 }
 

@@ -19,9 +19,14 @@ enum Renderer {
         cairo_paint(cr)
         let font = Typeface.size
         let categories: [String]
-        if case .dots(let c) = chart.kind { categories = c } else { categories = [] }
+        switch chart.kind {
+        case .dots(let c), .box(let c): categories = c
+        default: categories = []
+        }
+        let logLog = chart.kind == .logLog
+        let chart = logLog ? logarithmic(chart) : chart
 
-        // Data ranges, including bands, error bars and individual values.
+        // Data ranges, including bands, error bars, individual values and stacks.
         var xs: [Double] = [], ys: [Double] = []
         for s in chart.series {
             for p in s.points {
@@ -32,6 +37,7 @@ enum Renderer {
                 ys.append(contentsOf: p.values)
             }
         }
+        if case .timeline(let stacked) = chart.kind { ys += stackTops(chart.series.prefix(stacked)).flatMap { $0.map(\.y) } + [0] }
         ys = ys.filter(\.isFinite)
         xs = xs.filter(\.isFinite)
         let (yMin, yMax, yTicks) = Ticks.range(min: ys.min() ?? 0, max: ys.max() ?? 1)
@@ -64,11 +70,11 @@ enum Renderer {
         for t in yTicks {
             cairo_set_source_rgb(cr, 0.88, 0.88, 0.88)
             cairo_move_to(cr, frame.left, frame.y(t)); cairo_line_to(cr, frame.left + frame.width, frame.y(t)); cairo_stroke(cr)
-            text(cr, Ticks.label(t, step: yStep), x: frame.left - 3, y: frame.y(t), size: font, anchor: .middleRight)
+            text(cr, logLog ? powerLabel(t) : Ticks.label(t, step: yStep), x: frame.left - 3, y: frame.y(t), size: font, anchor: .middleRight)
         }
         let xStep = xTicks.count > 1 ? xTicks[1] - xTicks[0] : 1
         for (i, t) in xTicks.enumerated() {
-            let label = categories.isEmpty ? Ticks.label(t, step: xStep) : categories[i]
+            let label = !categories.isEmpty ? categories[i] : logLog ? powerLabel(t) : Ticks.label(t, step: xStep)
             text(cr, label, x: frame.x(t), y: frame.top + frame.height + 3, size: font, anchor: .topCenter)
         }
         cairo_set_source_rgb(cr, 0, 0, 0)
@@ -80,11 +86,22 @@ enum Renderer {
         cairo_save(cr)
         cairo_rectangle(cr, frame.left, frame.top, frame.width, frame.height)
         cairo_clip(cr)
+        let tops: [[Point]]
+        if case .timeline(let stacked) = chart.kind { tops = stackTops(chart.series.prefix(stacked)) } else { tops = [] }
         for (index, s) in chart.series.enumerated() {
             let c = Palette.color(for: s.name, index: index)
+            let offset = (Double(index) - Double(chart.series.count - 1) / 2) * 0.18
             switch chart.kind {
             case .line: drawLine(cr, s, c, frame)
-            case .dots: drawDots(cr, s, c, frame, offset: (Double(index) - Double(chart.series.count - 1) / 2) * 0.18)
+            case .dots: drawDots(cr, s, c, frame, offset: offset)
+            case .box: drawBox(cr, s, c, frame, offset: offset * 1.6, halfWidth: 0.1)
+            case .timeline:
+                if index < tops.count {
+                    drawArea(cr, top: tops[index], bottom: index > 0 ? tops[index - 1] : nil, c, frame)
+                } else {
+                    drawLine(cr, s, c, frame)
+                }
+            case .logLog: drawScatter(cr, s, c, frame)
             }
         }
         cairo_restore(cr)
@@ -130,6 +147,100 @@ enum Renderer {
             cairo_arc(cr, x, f.y(p.y), 2.4, 0, 2 * Double.pi)
             cairo_fill(cr)
         }
+    }
+
+    /// Cumulative sums of stacked series, point by point.
+    static func stackTops(_ series: ArraySlice<Series>) -> [[Point]] {
+        var tops: [[Point]] = []
+        for s in series {
+            let below = tops.last
+            tops.append(s.points.enumerated().map { i, p in
+                Point(x: p.x, y: p.y + (below.map { i < $0.count ? $0[i].y : 0 } ?? 0))
+            })
+        }
+        return tops
+    }
+
+    static func drawArea(_ cr: OpaquePointer, top: [Point], bottom: [Point]?, _ c: RGB, _ f: Frame) {
+        guard let first = top.first else { return }
+        cairo_set_source_rgba(cr, c.r, c.g, c.b, 0.55)
+        cairo_move_to(cr, f.x(first.x), f.y(first.y))
+        for p in top.dropFirst() { cairo_line_to(cr, f.x(p.x), f.y(p.y)) }
+        if let bottom, !bottom.isEmpty {
+            for p in bottom.reversed() { cairo_line_to(cr, f.x(p.x), f.y(p.y)) }
+        } else {
+            cairo_line_to(cr, f.x(top.last!.x), f.y(max(f.yMin, 0)))
+            cairo_line_to(cr, f.x(first.x), f.y(max(f.yMin, 0)))
+        }
+        cairo_close_path(cr)
+        cairo_fill(cr)
+    }
+
+    /// Quartiles by linear interpolation between order statistics (R's type 7).
+    static func quantile(_ sorted: [Double], _ q: Double) -> Double {
+        let h = Double(sorted.count - 1) * q
+        let i = Int(h.rounded(.down))
+        return i + 1 < sorted.count ? sorted[i] + (h - Double(i)) * (sorted[i + 1] - sorted[i]) : sorted[i]
+    }
+
+    static func drawBox(_ cr: OpaquePointer, _ s: Series, _ c: RGB, _ f: Frame, offset: Double, halfWidth: Double) {
+        for p in s.points {
+            let v = p.values.filter(\.isFinite).sorted()
+            guard !v.isEmpty else { continue }
+            let center = p.x + offset
+            let q1 = quantile(v, 0.25), q2 = quantile(v, 0.5), q3 = quantile(v, 0.75)
+            let reach = 1.5 * (q3 - q1)
+            let low = v.first { $0 >= q1 - reach } ?? q1, high = v.last { $0 <= q3 + reach } ?? q3
+            let x0 = f.x(center - halfWidth), x1 = f.x(center + halfWidth), xm = f.x(center)
+            cairo_set_source_rgb(cr, c.r, c.g, c.b)
+            cairo_set_line_width(cr, 0.8)
+            cairo_rectangle(cr, x0, f.y(q3), x1 - x0, f.y(q1) - f.y(q3))
+            cairo_move_to(cr, x0, f.y(q2)); cairo_line_to(cr, x1, f.y(q2))
+            cairo_move_to(cr, xm, f.y(q3)); cairo_line_to(cr, xm, f.y(high))
+            cairo_move_to(cr, xm, f.y(q1)); cairo_line_to(cr, xm, f.y(low))
+            cairo_stroke(cr)
+            // Every value, spread sideways in a fixed pattern so ties stay visible.
+            cairo_set_line_width(cr, 0.5)
+            for (i, value) in p.values.enumerated() where value.isFinite {
+                let dx = (Double(i % 5) - 2) * (x1 - x0) / 6
+                cairo_new_sub_path(cr)
+                cairo_arc(cr, xm + dx, f.y(value), 1.3, 0, 2 * Double.pi)
+                cairo_stroke(cr)
+            }
+        }
+    }
+
+    static func drawScatter(_ cr: OpaquePointer, _ s: Series, _ c: RGB, _ f: Frame) {
+        cairo_set_source_rgb(cr, c.r, c.g, c.b)
+        for p in s.points {
+            cairo_new_sub_path(cr)
+            cairo_arc(cr, f.x(p.x), f.y(p.y), 2.2, 0, 2 * Double.pi)
+            cairo_fill(cr)
+        }
+        if let fit = s.fit {
+            // Already in log space: log y = intercept + exponent * log x.
+            cairo_set_line_width(cr, 1.0)
+            cairo_move_to(cr, f.x(f.xMin), f.y(fit.intercept + fit.exponent * f.xMin))
+            cairo_line_to(cr, f.x(f.xMax), f.y(fit.intercept + fit.exponent * f.xMax))
+            cairo_stroke(cr)
+        }
+    }
+
+    /// The chart in log10 space; points that are not positive are dropped.
+    static func logarithmic(_ chart: Chart) -> Chart {
+        var c = chart
+        c.series = chart.series.map { s in
+            Series(name: s.name, points: s.points.filter { $0.x > 0 && $0.y > 0 }.map { Point(x: log10($0.x), y: log10($0.y)) },
+                   fit: s.fit)
+        }
+        return c
+    }
+
+    /// A log-axis tick (log10 of the value) as the value, 3 significant digits.
+    static func powerLabel(_ t: Double) -> String {
+        let v = pow(10, t)
+        if abs(t - t.rounded()) < 1e-9 && (t > 5 || t < -3) { return "1e\(Int(t.rounded()))" }
+        return String(format: "%.3g", v)
     }
 
     // MARK: - Legend

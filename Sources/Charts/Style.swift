@@ -41,7 +41,7 @@ public enum Palette {
 
     /// The colour of a named series: FF and BP fixed, others in cycle order.
     public static func color(for name: String, index: Int) -> RGB {
-        switch name.lowercased() {
+        switch name.lowercased().split(separator: " ").first.map(String.init) ?? "" {
         case "ff": return ff
         case "bp": return bp
         default: return cycle[(index + 2) % cycle.count]

@@ -34,6 +34,8 @@ public final class FFNetwork: Model {
     let scores: Matrix
     let rowScratch: Matrix
     let columnScratch: Matrix
+    /// columnScratch seen with each layer's width.
+    let columnViews: [Matrix]
     let negativeLabels: UnsafeMutablePointer<Int32>
     var rng: RNG
     /// Greedy schedule: the only layer updated this epoch (nil: all).
@@ -93,7 +95,9 @@ public final class FFNetwork: Model {
         evalBase = Matrix(rows: b, cols: widths[0], category: .activations, ledger: ledger)
         scores = Matrix(rows: b, cols: classes, category: .activations, ledger: ledger)
         rowScratch = Matrix(rows: 3, cols: b, category: .activations, ledger: ledger)
-        columnScratch = Matrix(rows: 1, cols: widths.max()!, category: .activations, ledger: ledger)
+        let columnScratch = Matrix(rows: 1, cols: widths.max()!, category: .activations, ledger: ledger)
+        self.columnScratch = columnScratch
+        columnViews = widths.map { Matrix(viewOf: columnScratch, rows: 1, cols: $0) }
         negativeLabels = .allocate(capacity: b)
         negativeLabels.initialize(repeating: 0, count: b)
         rng = RNG(seed: config.seed, stream: 2)
@@ -212,8 +216,9 @@ public final class FFNetwork: Model {
     private func updatePeerMeans(_ l: Int, _ h: Matrix) {
         let m = peerMeans[l].data, n = widths[l]
         let mu = ff.peerMomentum
-        Kernels.columnSums(h, into: columnScratch, alpha: 1 / Float(h.rows))
-        for j in 0..<n { m[j] = mu * m[j] + (1 - mu) * columnScratch.data[j] }
+        let means = columnViews[l]
+        Kernels.columnSums(h, into: means, alpha: 1 / Float(h.rows))
+        for j in 0..<n { m[j] = mu * m[j] + (1 - mu) * means.data[j] }
     }
 
     /// Peer normalisation pulls each unit's mean activity towards its

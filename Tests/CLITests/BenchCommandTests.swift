@@ -1,0 +1,58 @@
+import Foundation
+import Testing
+
+@Suite struct BenchCommandTests {
+    func json(_ r: CLI.Result) throws -> Any {
+        try JSONSerialization.jsonObject(with: Data(r.stdout.utf8))
+    }
+
+    @Test func trainingBenchReportsLimitEfficiencyOverheadAndMemory() throws {
+        let r = try CLI.run(["bench", "training", "--layers", "2x50", "--batch-sizes", "100", "--steps", "2",
+                             "--epoch-batches", "3", "--threads", "1", "--format", "json"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let configs = try #require(try json(r) as? [[String: Any]])
+        #expect(configs.map { $0["algorithm"] as? String } == ["ff", "bp"])
+        for c in configs {
+            let step = try #require(c["step"] as? [String: Any])
+            let calls = try #require(step["calls"] as? [[String: Any]])
+            // FF: 4 streams x 2 layers forward, 2 x 2 weight gradients, head forward and gradient (layer 2).
+            #expect(calls.count == (c["algorithm"] as? String == "ff" ? 14 : 8))
+            #expect(step["allocations_after_first_step"] as? Int == 0)
+            let limit = try #require(c["limit"] as? [String: Any])
+            #expect((limit["seconds"] as? Double ?? 0) > 0)
+            #expect((c["efficiency"] as? Double ?? 0) > 0)
+            #expect(c["epoch_batches"] as? Int == 3)
+            #expect((c["recorded_epoch_seconds"] as? Double ?? 0) > 0)
+            let memory = try #require(c["memory"] as? [String: Any])
+            let rss = try #require(memory["peak_rss_bytes"] as? Int)
+            let plan = try #require(memory["plan_total_bytes"] as? Int)
+            // The binary, the runtime and BLAS's buffers fit in 64 MiB above the plan.
+            #expect(rss > plan && rss <= plan + 64 << 20, "RSS \(rss) against plan \(plan)")
+        }
+    }
+
+    @Test func memoryBenchShowsFFFlatInDepthAndBPGrowing() throws {
+        let r = try CLI.run(["bench", "memory", "--layers", "2x1000,6x1000", "--batch-sizes", "300", "--threads", "1",
+                             "--format", "json"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let rows = try #require(try json(r) as? [[String: Any]])
+        func activations(_ algorithm: String, _ layers: String) -> Int? {
+            let row = rows.first { $0["algorithm"] as? String == algorithm && $0["layers"] as? String == layers }
+            return (row?["ledger_peak_bytes"] as? [String: Int])?["activations"]
+        }
+        let ff2 = try #require(activations("ff", "2x1000")), ff6 = try #require(activations("ff", "6x1000"))
+        let bp2 = try #require(activations("bp", "2x1000")), bp6 = try #require(activations("bp", "6x1000"))
+        #expect(ff2 == ff6)
+        #expect(2 * bp6 > 3 * bp2)
+        #expect(ff6 < bp6)
+    }
+
+    @Test func badGridsAreUsageErrors() throws {
+        for args in [["--batch-sizes", "0"], ["--batch-sizes", "ten"], ["--layers", "4by2000"], ["--algorithms", "sgd"],
+                     ["--steps", "0"]] {
+            let r = try CLI.run(["bench", "training", "--no-memory"] + args)
+            #expect(r.status == 2, "\(args): \(r.stderr)")
+            #expect(r.stderr.split(separator: "\n").count == 1, "\(args): \(r.stderr)")
+        }
+    }
+}

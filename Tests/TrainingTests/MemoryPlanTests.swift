@@ -1,0 +1,61 @@
+import Foundation
+import Testing
+import Datasets
+import Tensor
+@testable import Training
+
+/// The analytic memory plan against what the ledger counts: a buffer added
+/// to a trainer without the plan knowing (or a plan that forgets one) fails.
+@Suite struct MemoryPlanTests {
+    func build(_ algorithm: TrainingConfig.Algorithm, layers: String, batch: Int) throws -> (Ledger, MemoryPlan, Int) {
+        var c = Preset.hinton.config(algorithm: algorithm, seed: 1)
+        c.layers = layers
+        c.batchSize = batch
+        let data = TrainingLoopTests.small
+        let ledger = Ledger()
+        let loop = try TrainingLoop(config: c, data: data, ledger: ledger)
+        let batches = BatchIterator(source: data.train, batchSize: batch, shuffleSeed: 1, dropLast: true, ledger: ledger)
+        let test = BatchIterator(source: data.test, batchSize: batch, shuffleSeed: nil, dropLast: false, ledger: ledger)
+        batches.startEpoch(1)
+        _ = batches.next()
+        _ = loop.model.trainBatch(batches.x, labels: batches.labels, learningRateScale: 1)
+        test.startEpoch(1)
+        _ = loop.model.evaluate(test)
+        let plan = MemoryPlan(config: c, inputSize: data.train.inputSize, widths: loop.widths,
+                              classes: 10, examples: data.train.count + data.test.count)
+        return (ledger, plan, loop.model.parameterCount)
+    }
+
+    @Test(arguments: [TrainingConfig.Algorithm.ff, .bp], ["2x64", "3x40", "784-30-90-20"])
+    func ledgerPeaksEqualThePlan(algorithm: TrainingConfig.Algorithm, layers: String) throws {
+        let (ledger, plan, parameters) = try build(algorithm, layers: layers, batch: 50)
+        let peak = ledger.snapshot().peak
+        #expect(peak[.weights] == plan.weights)
+        #expect(plan.weights == parameters * 4)
+        #expect(peak[.gradients] == plan.gradients)
+        #expect(peak[.optimizer] == plan.optimizer)
+        #expect(peak[.activations] == plan.activations)
+        #expect(peak[.other] == plan.other)
+        // Data held once, as Float32: the images (in the shared ledger here)
+        // plus one batch buffer per iterator.
+        let images = (TrainingLoopTests.small.train.count + TrainingLoopTests.small.test.count) * 784 * 4
+        #expect(peak[.dataset] == plan.dataset - images)
+    }
+
+    @Test func ffActivationsDoNotGrowWithDepthWhileBPsDo() throws {
+        func peak(_ a: TrainingConfig.Algorithm, _ layers: String) throws -> Int {
+            try #require(build(a, layers: layers, batch: 20).0.snapshot().peak[.activations])
+        }
+        let ff2 = try peak(.ff, "2x800"), ff8 = try peak(.ff, "8x800")
+        let bp2 = try peak(.bp, "2x800"), bp8 = try peak(.bp, "8x800")
+        #expect(ff8 == ff2)
+        #expect(bp8 > 2 * bp2)
+        #expect(ff8 < bp8)
+    }
+
+    @Test func ffPingBuffersAreOnlyAsWideAsWhatTheyHold() {
+        #expect(LayerBuffers.pingWidths(inputSize: 784, widths: [500, 500]) == [784, 500])
+        #expect(LayerBuffers.pingWidths(inputSize: 784, widths: [2000, 2000, 2000]) == [2000, 2000])
+        #expect(LayerBuffers.pingWidths(inputSize: 784, widths: [100]) == [784, 100])
+    }
+}
