@@ -40,9 +40,12 @@ enum Renderer {
         if case .timeline(let stacked) = chart.kind { ys += stackTops(chart.series.prefix(stacked)).flatMap { $0.map(\.y) } + [0] }
         ys = ys.filter(\.isFinite)
         xs = xs.filter(\.isFinite)
-        let (yMin, yMax, yTicks) = Ticks.range(min: ys.min() ?? 0, max: ys.max() ?? 1)
+        let (yMin, yMax, yTicks) = logLog ? Ticks.logRange(min: ys.min() ?? 0, max: ys.max() ?? 1)
+                                          : Ticks.range(min: ys.min() ?? 0, max: ys.max() ?? 1)
         let xMin: Double, xMax: Double, xTicks: [Double]
-        if categories.isEmpty {
+        if logLog {
+            (xMin, xMax, xTicks) = Ticks.logRange(min: xs.min() ?? 0, max: xs.max() ?? 1)
+        } else if categories.isEmpty {
             (xMin, xMax, xTicks) = Ticks.range(min: xs.min() ?? 0, max: xs.max() ?? 1)
         } else {
             (xMin, xMax, xTicks) = (-0.5, Double(categories.count) - 0.5, categories.indices.map(Double.init))
@@ -70,11 +73,11 @@ enum Renderer {
         for t in yTicks {
             cairo_set_source_rgb(cr, 0.88, 0.88, 0.88)
             cairo_move_to(cr, frame.left, frame.y(t)); cairo_line_to(cr, frame.left + frame.width, frame.y(t)); cairo_stroke(cr)
-            text(cr, logLog ? powerLabel(t) : Ticks.label(t, step: yStep), x: frame.left - 3, y: frame.y(t), size: font, anchor: .middleRight)
+            text(cr, logLog ? Ticks.logLabel(t) : Ticks.label(t, step: yStep), x: frame.left - 3, y: frame.y(t), size: font, anchor: .middleRight)
         }
         let xStep = xTicks.count > 1 ? xTicks[1] - xTicks[0] : 1
         for (i, t) in xTicks.enumerated() {
-            let label = !categories.isEmpty ? categories[i] : logLog ? powerLabel(t) : Ticks.label(t, step: xStep)
+            let label = !categories.isEmpty ? categories[i] : logLog ? Ticks.logLabel(t) : Ticks.label(t, step: xStep)
             text(cr, label, x: frame.x(t), y: frame.top + frame.height + 3, size: font, anchor: .topCenter)
         }
         cairo_set_source_rgb(cr, 0, 0, 0)
@@ -236,13 +239,6 @@ enum Renderer {
         return c
     }
 
-    /// A log-axis tick (log10 of the value) as the value, 3 significant digits.
-    static func powerLabel(_ t: Double) -> String {
-        let v = pow(10, t)
-        if abs(t - t.rounded()) < 1e-9 && (t > 5 || t < -3) { return "1e\(Int(t.rounded()))" }
-        return String(format: "%.3g", v)
-    }
-
     // MARK: - Legend
 
     static func legendSize(_ chart: Chart, cr: OpaquePointer) -> (width: Double, height: Double) {
@@ -252,6 +248,8 @@ enum Renderer {
 
     /// 0 top-left, 1 top-right, 2 bottom-left, 3 bottom-right; nil when each covers data.
     static func legendCorner(_ chart: Chart, frame f: Frame, cr: OpaquePointer) -> Int? {
+        // Stacked areas fill everything under their top: no corner is free.
+        if case .timeline = chart.kind { return nil }
         let (w, h) = legendSize(chart, cr: cr)
         var best: (corner: Int, hits: Int)?
         for corner in [1, 0, 3, 2] {

@@ -37,14 +37,16 @@ public enum Palette {
 
     public static let ff = vermillion
     public static let bp = blue
-    public static let cycle = [vermillion, blue, bluishGreen, orange, reddishPurple, skyBlue, yellow]
+    /// Colours for other series: never FF's or BP's, so those stay unambiguous.
+    public static let cycle = [bluishGreen, orange, reddishPurple, skyBlue, yellow, grey]
 
-    /// The colour of a named series: FF and BP fixed, others in cycle order.
+    /// The colour of a named series: FF and BP fixed, RSS black, others in cycle order.
     public static func color(for name: String, index: Int) -> RGB {
         switch name.lowercased().split(separator: " ").first.map(String.init) ?? "" {
         case "ff": return ff
         case "bp": return bp
-        default: return cycle[(index + 2) % cycle.count]
+        case "rss": return black
+        default: return cycle[index % cycle.count]
         }
     }
 }

@@ -30,4 +30,38 @@ public enum Ticks {
         let decimals = max(0, -Int(floor(log10(step) + 1e-9)))
         return String(format: "%.\(decimals)f", v)
     }
+
+    /// Ticks for a logarithmic axis, as log10 values: 1, 2 and 5 times powers
+    /// of ten when that gives at most 8 ticks, whole decades otherwise; the
+    /// range is extended outwards to a tick at each end.
+    public static func logRange(min lo: Double, max hi: Double) -> (Double, Double, [Double]) {
+        guard lo.isFinite, hi.isFinite else { return (0, 1, [0, 1]) }
+        let lowValue = pow(10, lo), highValue = pow(10, hi)
+        func candidates(_ mantissas: [Double]) -> [Double] {
+            (Int(floor(lo)) - 1...Int(ceil(hi)) + 1).flatMap { e in mantissas.map { $0 * pow(10, Double(e)) } }
+        }
+        for mantissas in [[1.0, 2, 5], [1.0]] {
+            let all = candidates(mantissas)
+            let first = all.last { $0 <= lowValue * (1 + 1e-9) } ?? all[0]
+            let last = all.first { $0 >= highValue * (1 - 1e-9) } ?? all[all.count - 1]
+            let ticks = all.filter { $0 >= first && $0 <= last }.map(log10)
+            if ticks.count <= 8 || mantissas.count == 1 {
+                let t = ticks.count >= 2 ? ticks : [log10(first) - 1, log10(first)]
+                return (t.first!, t.last!, t)
+            }
+        }
+        return (lo, hi, [lo, hi])
+    }
+
+    /// A log-axis tick (log10 of the value) as a short label: 200, 0.05, 2e5.
+    public static func logLabel(_ t: Double) -> String {
+        let v = pow(10, t)
+        let exponent = Int(floor(t + 1e-9))
+        if exponent >= 4 || exponent <= -4 {
+            let mantissa = (v / pow(10, Double(exponent))).rounded()
+            return mantissa == 1 ? "1e\(exponent)" : "\(Int(mantissa))e\(exponent)"
+        }
+        return String(format: "%g", Double(String(format: "%.3g", v)) ?? v)
+    }
 }
+

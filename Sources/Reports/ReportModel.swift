@@ -5,6 +5,12 @@ import RunStore
 /// Everything a report shows, gathered from the run database once. A
 /// report is a pure function of this model, so of the database.
 public struct ReportModel: Sendable {
+    public struct Timeline: Sendable {
+        public var dataset: String, configuration: String, arm: String, runID: String
+        /// metric ("rss_bytes", "tensor_bytes.weights", …) -> (t, value) in time order.
+        public var series: [String: [(t: Double, value: Double)]]
+    }
+
     public struct Curve: Sendable {
         public var dataset: String, configuration: String, arm: String
         /// Per epoch: mean test error over seeds with its 95 % t-interval (in %).
@@ -20,6 +26,10 @@ public struct ReportModel: Sendable {
     public var comparisons: [GroupComparison]
     public var curves: [Curve]
     public var hosts: [String]
+    /// Per-run figures (RunMetrics) of every compared run, by run id.
+    public var metrics: [String: RunMetrics]
+    /// Memory over time of one run (the lowest seed) per configuration and arm.
+    public var timelines: [Timeline]
     /// The newest stored time: the only date a report prints or embeds.
     public var asOf: String
 
@@ -53,9 +63,33 @@ public struct ReportModel: Sendable {
                   let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return nil }
             return "\(object["hostname"] ?? "?"): \(object["cpu_model"] ?? "?"), \(object["cores"] ?? "?") cores, \(object["blas_config"] ?? "")"
         }).sorted()
+        var timelines: [Timeline] = []
+        for key in groups.keys.sorted() {
+            let parts = key.split(separator: "|").map(String.init)
+            guard let first = groups[key]!.min(by: { ($0.seed ?? 0, $0.id) < ($1.seed ?? 0, $1.id) }) else { continue }
+            let samples = try store.samples(first.id)
+            guard !samples.isEmpty else { continue }
+            let byMetric = Dictionary(grouping: samples, by: \.metric)
+            var series: [String: [(t: Double, value: Double)]] = [:]
+            for (metric, rows) in byMetric where metric == "rss_bytes" || metric.hasPrefix("tensor_bytes.") {
+                series[metric] = thin(rows.sorted { $0.t < $1.t }.map { ($0.t, $0.value) }, to: 400)
+            }
+            timelines.append(Timeline(dataset: parts[0], configuration: "\(parts[1]), batch \(parts[2])", arm: parts[3],
+                                      runID: first.id, series: series))
+        }
         let asOf = runs.compactMap { $0.finishedAt ?? $0.startedAt }.max() ?? "no runs"
         return ReportModel(title: study.map { "ffbench report: \($0)" } ?? "ffbench report", study: study,
                            database: (store.path as NSString).lastPathComponent, targetError: targetError, runs: runs,
-                           epochs: epochs, comparisons: report.comparisons, curves: curves, hosts: hosts, asOf: asOf)
+                           epochs: epochs, comparisons: report.comparisons, curves: curves, hosts: hosts,
+                           metrics: Dictionary(uniqueKeysWithValues: report.runs.map { ($0.runID, $0) }),
+                           timelines: timelines, asOf: asOf)
     }
+}
+
+/// At most `count` points, evenly spaced in index and always keeping the
+/// last: a timeline figure needs its shape, not 100,000 points.
+func thin(_ points: [(t: Double, value: Double)], to count: Int) -> [(t: Double, value: Double)] {
+    guard points.count > count, count >= 2 else { return points }
+    let step = Double(points.count - 1) / Double(count - 1)
+    return (0..<count).map { points[Int((Double($0) * step).rounded())] }
 }

@@ -21,6 +21,27 @@ import Testing
               size: .doubleColumn)
     }
 
+    static func boxChart() -> Chart {
+        Chart(kind: .box(categories: ["MNIST 2x500", "MNIST 4x2000"]), xLabel: "network", yLabel: "time per epoch (s)",
+              series: [Series(name: "ff", points: (0..<2).map { Point(x: Double($0), y: 6, values: [5, 5.5, 6, 6.2, 9].map { $0 * Double($0 + 1) }) }),
+                       Series(name: "bp", points: (0..<2).map { Point(x: Double($0), y: 3, values: [2.8, 3, 3.1].map { $0 * Double($0 + 1) }) })])
+    }
+
+    static func timelineChart() -> Chart {
+        let t = (0..<50).map { Double($0) * 0.1 }
+        return Chart(kind: .timeline(stacked: 2), xLabel: "time since start (s)", yLabel: "memory (MiB)",
+                     series: [Series(name: "weights", points: t.map { Point(x: $0, y: 40) }),
+                              Series(name: "activations", points: t.map { Point(x: $0, y: 10 + 5 * sin($0)) }),
+                              Series(name: "RSS", points: t.map { Point(x: $0, y: 80 + $0) })])
+    }
+
+    static func logLogChart() -> Chart {
+        let x = [1e4, 1e5, 1e6]
+        return Chart(kind: .logLog, xLabel: "parameters", yLabel: "time per epoch (s)",
+                     series: [Series(name: "ff (exponent 1.00)", points: x.map { Point(x: $0, y: $0 / 1e4) },
+                                     fit: PowerLaw(intercept: -4, exponent: 1))])
+    }
+
     func temporaryDirectory(_ label: String = #function) -> String {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ffbench-charts-\(label.filter(\.isLetter))-\(UUID().uuidString)").path
         try! FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
@@ -30,7 +51,7 @@ import Testing
     @Test(arguments: ChartOutput.Format.allCases)
     func sameChartGivesByteIdenticalFiles(format: ChartOutput.Format) throws {
         let dir = temporaryDirectory()
-        for chart in [Self.lineChart(), Self.dotChart()] {
+        for chart in [Self.lineChart(), Self.dotChart(), Self.boxChart(), Self.timelineChart(), Self.logLogChart()] {
             try ChartOutput.write(chart, to: dir + "/a.\(format.rawValue)", format: format)
             try ChartOutput.write(chart, to: dir + "/b.\(format.rawValue)", format: format)
             let a = try Data(contentsOf: URL(fileURLWithPath: dir + "/a.\(format.rawValue)"))
@@ -62,6 +83,29 @@ import Testing
         let page = try Data(contentsOf: URL(fileURLWithPath: dir + "/page-1.pgm"))
         let pixels = page.suffix(page.count / 2)
         #expect(pixels.contains { $0 < 128 }) // ink on the page
+    }
+
+    @Test func newKindsDrawDataInTheirSeriesColours() throws {
+        let dir = temporaryDirectory()
+        for (name, chart) in [("box", Self.boxChart()), ("timeline", Self.timelineChart()), ("loglog", Self.logLogChart())] {
+            let path = dir + "/\(name).svg"
+            try ChartOutput.write(chart, to: path, format: .svg)
+            let svg = String(decoding: try Data(contentsOf: URL(fileURLWithPath: path)), as: UTF8.self)
+            // Cairo writes colours as percentages; FF's vermillion is #D55E00.
+            if name != "timeline" { #expect(svg.contains("rgb(83.529412%,36.862745%,0%)"), "\(name): FF colour missing") }
+            #expect(svg.contains("<path"), "\(name): nothing drawn")
+        }
+    }
+
+    @Test func logTicksAreOneTwoFiveOrDecades() {
+        let (lo, hi, ticks) = Ticks.logRange(min: log10(3e4), max: log10(2.5e5))
+        #expect(ticks.map { (pow(10, $0) * 1000).rounded() / 1000 } == [2e4, 5e4, 1e5, 2e5, 5e5])
+        #expect(lo == ticks.first && hi == ticks.last)
+        let wide = Ticks.logRange(min: 0, max: 6).2
+        #expect(wide.map { $0.rounded() } == [0, 1, 2, 3, 4, 5, 6])
+        #expect(Ticks.logLabel(log10(2e5)) == "2e5")
+        #expect(Ticks.logLabel(log10(500)) == "500")
+        #expect(Ticks.logLabel(log10(0.05)) == "0.05")
     }
 
     @Test func ticksAreNice() {
