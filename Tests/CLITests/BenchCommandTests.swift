@@ -15,8 +15,9 @@ import Testing
         for c in configs {
             let step = try #require(c["step"] as? [String: Any])
             let calls = try #require(step["calls"] as? [[String: Any]])
-            // FF: 4 streams x 2 layers forward, 2 x 2 weight gradients, head forward and gradient (layer 2).
-            #expect(calls.count == (c["algorithm"] as? String == "ff" ? 14 : 8))
+            // FF: one image product for layer 1 (shared by its 4 passes), layer 2 forward in each pass,
+            // 2 x 2 weight gradients, head forward and gradient (layer 2). BP: 3 forward, 3 + 2 backward.
+            #expect(calls.count == (c["algorithm"] as? String == "ff" ? 11 : 8))
             #expect(step["allocations_after_first_step"] as? Int == 0)
             let limit = try #require(c["limit"] as? [String: Any])
             #expect((limit["seconds"] as? Double ?? 0) > 0)

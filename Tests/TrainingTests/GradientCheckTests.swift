@@ -113,4 +113,49 @@ import Tensor
             #expect(F64.relativeError(net.layers[l].biasGradient.values.map(Double.init), expectedBias) <= 1e-4)
         }
     }
+
+    /// Evaluation shares layer 1's image product across the 10 label passes
+    /// (and the neutral one); the naive way overlays each label and runs the
+    /// whole net. Both must pick the same classes.
+    @Test func ffEvaluationFromTheSharedImageProductMatchesTheNaivePasses() throws {
+        var c = Self.config(.ff)
+        c.ff.goodnessFromLayer = 1
+        let n = 60, inputs = 30, widths = [40, 25]
+        c.batchSize = n
+        let net = try FFNetwork(config: c, inputSize: inputs, widths: widths, classes: 10, ledger: Ledger())
+        var rng = RNG(seed: 9)
+        for case let s? in net.head { rng.fillNormal(s, std: 0.5) }
+        for layer in net.layers { rng.fillNormal(layer.bias, std: 0.3) }
+        let x = Matrix(rows: n, cols: inputs, category: .other, ledger: Ledger())
+        for i in 0..<x.count { x.data[i] = rng.uniformFloat() }
+
+        func states(_ overlay: (inout [Double]) -> Void) -> [F64.Rows] {
+            var a = F64.normRows(F64.matrix(x).map { row in var row = row; overlay(&row); return row })
+            return net.layers.map { layer in
+                let h = F64.dense(a, F64.matrix(layer.weight), F64.matrix(layer.bias)[0], relu: true)
+                a = F64.normRows(h)
+                return h
+            }
+        }
+        var goodness = [[Double]](repeating: [Double](repeating: 0, count: 10), count: n)
+        for k in 0..<10 {
+            for h in states({ row in for j in 0..<10 { row[j] = 0 }; row[k] = 1 }) {
+                for r in 0..<n { goodness[r][k] += h[r].reduce(0) { $0 + $1 * $1 } }
+            }
+        }
+        let neutral = states { row in for j in 0..<10 { row[j] = 0.1 } }.map(F64.normRows)
+        var logits = [[Double]](repeating: [Double](repeating: 0, count: 10), count: n)
+        for (l, s) in net.head.enumerated() {
+            guard let s else { continue }
+            let part = F64.dense(neutral[l], F64.matrix(s), [Double](repeating: 0, count: 10), relu: false)
+            for r in 0..<n { for k in 0..<10 { logits[r][k] += part[r][k] } }
+        }
+        // Labelled with the naive predictions, every row must come out right.
+        func predictions(_ scores: [[Double]]) -> [Int32] { scores.map { row in Int32(row.indices.max { row[$0] < row[$1] }!) } }
+        let byGoodness = predictions(goodness), bySoftmax = predictions(logits)
+        #expect(Set(byGoodness).count >= 2 && Set(bySoftmax).count > 3) // not one class everywhere
+        byGoodness.withUnsafeBufferPointer { #expect(net.goodnessErrorsForBatch(x, labels: $0.baseAddress!) == 0) }
+        bySoftmax.withUnsafeBufferPointer { #expect(net.softmaxErrorsForBatch(x, labels: $0.baseAddress!) == 0) }
+    }
 }
+

@@ -30,7 +30,7 @@ public final class FFNetwork: Model {
 
     let buffers: LayerBuffers
     let logits: Matrix, probs: Matrix, logitGradient: Matrix
-    let evalBase: Matrix
+    let imageProduct: Matrix
     let scores: Matrix
     let rowScratch: Matrix
     let columnScratch: Matrix
@@ -92,7 +92,7 @@ public final class FFNetwork: Model {
         logits = Matrix(rows: b, cols: classes, category: .activations, ledger: ledger)
         probs = Matrix(rows: b, cols: classes, category: .activations, ledger: ledger)
         logitGradient = Matrix(rows: b, cols: classes, category: .activations, ledger: ledger)
-        evalBase = Matrix(rows: b, cols: widths[0], category: .activations, ledger: ledger)
+        imageProduct = Matrix(rows: b, cols: widths[0], category: .activations, ledger: ledger)
         scores = Matrix(rows: b, cols: classes, category: .activations, ledger: ledger)
         rowScratch = Matrix(rows: 3, cols: b, category: .activations, ledger: ledger)
         let columnScratch = Matrix(rows: 1, cols: widths.max()!, category: .activations, ledger: ledger)
@@ -119,13 +119,72 @@ public final class FFNetwork: Model {
 
     // MARK: - Forward pieces shared by training and evaluation
 
-    /// Copies the batch into the network input, overlays labels (nil: the
-    /// neutral label) and RMS-normalises each row in place.
-    private func prepareInput(_ x: Matrix, labels: UnsafePointer<Int32>?) {
+    /// The label places of a pass: each row's true (or negative) label,
+    /// one class for every row, or the neutral label.
+    enum Overlay {
+        case labels(UnsafePointer<Int32>)
+        case label(Int)
+        case neutral
+    }
+
+    /// Once per batch: the image (centred when configured, label places
+    /// zeroed) times W1 into `imageProduct`, and each row's image sum of squares.
+    ///
+    /// Every pass overlays 10 label places on the same image, so for row r
+    /// with overlay l_r and s_r = rms(overlaid row) + tiny,
+    /// z1 = (image W1 + l_r W1[0..<10]) / s_r + b1 exactly: one image GEMM
+    /// per batch serves all passes (4 in training, 11 in evaluation), each
+    /// adding a rank-one label term. s_r needs only the image's sum of
+    /// squares, since every overlay has a fixed one (v^2 or v^2 / 10).
+    private func prepareImageProduct(_ x: Matrix) {
         let input = buffers.first
         copyImages(x, into: input)
-        if let labels { LabelOverlay.oneHot(input, labels: labels, value: ff.labelValue) }
-        else { LabelOverlay.neutral(input, value: ff.labelValue) }
+        let squares = rowScratch.row(2)
+        for r in 0..<input.rows {
+            let p = input.row(r)
+            for j in 0..<LabelOverlay.places { p[j] = 0 }
+            var s: Float = 0
+            for j in 0..<inputSize { s += p[j] * p[j] }
+            squares[r] = s
+        }
+        imageProduct.setRows(x.rows)
+        BLAS.gemm(input, layers[0].weight, into: imageProduct)
+    }
+
+    /// Layer 1 of a pass from the image product: ReLU into relu[0],
+    /// normalised into output[0]. Needs `prepareImageProduct` on this batch
+    /// and W1 unchanged since.
+    private func firstLayer(_ overlay: Overlay) {
+        let z = buffers.relu[0], n = widths[0], w1 = layers[0].weight, b1 = layers[0].bias.data
+        let v = ff.labelValue, squares = rowScratch.row(2), inputs = Float(inputSize)
+        var neutralRow = columnViews[0].data
+        if case .neutral = overlay {
+            // Each place holds v / 10: the label term is (v / 10) * (sum of W1's 10 label rows).
+            neutralRow.update(repeating: 0, count: n)
+            for c in 0..<LabelOverlay.places {
+                let w = w1.row(c)
+                for j in 0..<n { neutralRow[j] += w[j] }
+            }
+        }
+        for r in 0..<z.rows {
+            let labelRow: UnsafeMutablePointer<Float>, value: Float, labelSquares: Float
+            switch overlay {
+            case .labels(let l): (labelRow, value, labelSquares) = (w1.row(Int(l[r])), v, v * v)
+            case .label(let c): (labelRow, value, labelSquares) = (w1.row(c), v, v * v)
+            case .neutral: (labelRow, value, labelSquares) = (neutralRow, v / 10, v * v / 10)
+            }
+            let inv = 1 / (((squares[r] + labelSquares) / inputs).squareRoot() + Kernels.rmsTiny)
+            let base = imageProduct.row(r), out = z.row(r), a = value * inv
+            for j in 0..<n { out[j] = max(0, base[j] * inv + a * labelRow[j] + b1[j]) }
+        }
+        Kernels.rmsNormalizeRows(z, into: buffers.output[0], rms: rowScratch.data)
+    }
+
+    /// The normalised, overlaid network input (layer 1's weight gradient needs it).
+    private func prepareInput(_ x: Matrix, labels: UnsafePointer<Int32>) {
+        let input = buffers.first
+        copyImages(x, into: input)
+        LabelOverlay.oneHot(input, labels: labels, value: ff.labelValue)
         Kernels.rmsNormalizeRows(input, into: input, rms: rowScratch.data)
     }
 
@@ -135,6 +194,14 @@ public final class FFNetwork: Model {
         for r in 0..<x.rows {
             let src = x.row(r), dst = input.row(r)
             for j in 0..<n { dst[j] = src[j] - mean[j] }
+        }
+    }
+
+    /// A whole pass up to the last layer, from the image product.
+    private func pass(_ overlay: Overlay, each: (Int) -> Void) {
+        for l in layers.indices {
+            if l == 0 { firstLayer(overlay) } else { forward(l) }
+            each(l)
         }
     }
 
@@ -166,10 +233,9 @@ public final class FFNetwork: Model {
         let invB = 1 / Float(b)
 
         // 1. Neutral label: head logits, head loss and gradient, negatives.
-        prepareInput(x, labels: nil)
+        prepareImageProduct(x)
         logits.fill(0)
-        for l in layers.indices {
-            forward(l)
+        pass(.neutral) { l in
             if let s = head[l] { BLAS.gemm(buffers.output[l], s, into: logits, beta: 1) }
         }
         let (headLoss, headCorrect) = Kernels.softmaxCrossEntropy(
@@ -183,10 +249,11 @@ public final class FFNetwork: Model {
         var ffLoss = 0.0
         for pass in 0..<2 {
             let positive = pass == 0
-            prepareInput(x, labels: positive ? labels : UnsafePointer(negativeLabels))
+            let passLabels = positive ? labels : UnsafePointer(negativeLabels)
+            prepareInput(x, labels: passLabels)
             for l in layers.indices {
                 if let active = activeLayer, l > active { break }
-                forward(l)
+                if l == 0 { firstLayer(.labels(passLabels)) } else { forward(l) }
                 guard activeLayer == nil || activeLayer == l else { continue }
                 let h = buffers.relu[l]
                 if positive && ff.peerNormalization > 0 { updatePeerMeans(l, h) }
@@ -201,12 +268,8 @@ public final class FFNetwork: Model {
         }
 
         // 4. Neutral again: the head's gradients from each layer's output.
-        prepareInput(x, labels: nil)
-        for l in layers.indices {
-            forward(l)
-            if let g = headGradient[l] {
-                BLAS.gemm(buffers.output[l], transposeA: true, logitGradient, into: g)
-            }
+        pass(.neutral) { l in
+            if let g = headGradient[l] { BLAS.gemm(buffers.output[l], transposeA: true, logitGradient, into: g) }
         }
 
         return BatchStats(loss: ffLoss + headLoss, errors: b - headCorrect, count: b)
@@ -254,43 +317,16 @@ public final class FFNetwork: Model {
         return Evaluation(errorRate: ff.prediction == .goodness ? g : s, goodnessErrorRate: g, softmaxErrorRate: s)
     }
 
-    /// Accumulated goodness, one pass per label. The first layer's product
-    /// is shared: the overlaid input's RMS does not depend on which label is
-    /// on (one entry of `value`, nine zeros), so
-    /// z1(c) = (x_img W1) / rms + (value / rms) W1[c, :] + b1 exactly:
-    /// one image GEMM plus a rank-one update per label.
+    /// Accumulated goodness, one pass per label, all from one image
+    /// product (see `prepareImageProduct`).
     func goodnessErrorsForBatch(_ x: Matrix, labels: UnsafePointer<Int32>) -> Int {
         let n = x.rows
         buffers.setRows(n)
-        evalBase.setRows(n); scores.setRows(n)
-        let input = buffers.first
-        copyImages(x, into: input)
-        for r in 0..<n { for j in 0..<LabelOverlay.places { input[r, j] = 0 } }
-        let invRMS = rowScratch.row(2)
-        let v = ff.labelValue
-        for r in 0..<n {
-            let p = input.row(r)
-            var s: Float = v * v
-            for j in 0..<inputSize { s += p[j] * p[j] }
-            invRMS[r] = 1 / ((s / Float(inputSize)).squareRoot() + Kernels.rmsTiny)
-        }
-        BLAS.gemm(input, layers[0].weight, into: evalBase)
+        scores.setRows(n)
+        prepareImageProduct(x)
         scores.fill(0)
-        let w1 = layers[0].weight, b1 = layers[0].bias.data, width = widths[0]
         for c in 0..<classes {
-            let h = buffers.relu[0]
-            let labelRow = w1.row(c)
-            for r in 0..<n {
-                let base = evalBase.row(r), out = h.row(r)
-                let s = invRMS[r], sv = v * invRMS[r]
-                for j in 0..<width { out[j] = max(0, base[j] * s + sv * labelRow[j] + b1[j]) }
-            }
-            accumulateGoodness(layer: 0, column: c)
-            Kernels.rmsNormalizeRows(h, into: buffers.output[0], rms: rowScratch.row(0))
-            for l in 1..<layers.count {
-                forward(l)
-                accumulateGoodness(layer: l, column: c)
-            }
+            pass(.label(c)) { l in accumulateGoodness(layer: l, column: c) }
         }
         return Kernels.misclassified(scores, labels: labels)
     }
@@ -307,10 +343,9 @@ public final class FFNetwork: Model {
         let n = x.rows
         buffers.setRows(n)
         logits.setRows(n)
-        prepareInput(x, labels: nil)
+        prepareImageProduct(x)
         logits.fill(0)
-        for l in layers.indices {
-            forward(l)
+        pass(.neutral) { l in
             if let s = head[l] { BLAS.gemm(buffers.output[l], s, into: logits, beta: 1) }
         }
         return Kernels.misclassified(logits, labels: labels)
