@@ -55,18 +55,21 @@ public final class SGD: Optimizer {
         for (p, v) in zip(parameters, velocity) {
             let w = p.value.data, g = p.gradient.data, vd = v.data
             let wd = p.decays ? weightDecay : 0
-            switch decayStyle {
-            case .inGradient:
-                for i in 0..<p.value.count {
-                    let vi = mu * vd[i] + keep * (g[i] + wd * w[i])
-                    vd[i] = vi
-                    w[i] -= lr * vi
-                }
-            case .separate:
-                for i in 0..<p.value.count {
-                    let vi = mu * vd[i] + keep * g[i]
-                    vd[i] = vi
-                    w[i] -= lr * (vi + wd * w[i])
+            let style = decayStyle
+            Chunks.run(p.value.count) { range in
+                switch style {
+                case .inGradient:
+                    for i in range {
+                        let vi = mu * vd[i] + keep * (g[i] + wd * w[i])
+                        vd[i] = vi
+                        w[i] -= lr * vi
+                    }
+                case .separate:
+                    for i in range {
+                        let vi = mu * vd[i] + keep * g[i]
+                        vd[i] = vi
+                        w[i] -= lr * (vi + wd * w[i])
+                    }
                 }
             }
         }
@@ -103,14 +106,39 @@ public final class Adam: Optimizer {
             let w = p.value.data, g = p.gradient.data
             let m = firstMoment[i].data, v = secondMoment[i].data
             let wd = p.decays ? weightDecay : 0
-            for j in 0..<p.value.count {
+            Chunks.run(p.value.count) { range in
+              for j in range {
                 let gj = g[j] + wd * w[j]
                 let mj = b1 * m[j] + (1 - b1) * gj
                 let vj = b2 * v[j] + (1 - b2) * gj * gj
                 m[j] = mj
                 v[j] = vj
                 w[j] -= lr * (mj * c1) / ((vj * c2).squareRoot() + eps)
+              }
             }
         }
     }
 }
+
+/// Splits elementwise work over the threads `BLAS.setThreads` allows: an
+/// optimizer step streams every parameter, its gradient and its state
+/// through memory, and one core cannot saturate the memory bus. Small
+/// arrays run inline; results do not depend on the split (each element is
+/// updated by itself).
+enum Chunks {
+    static let minimum = 1 << 18
+
+    static func run(_ count: Int, _ body: (Range<Int>) -> Void) {
+        let threads = min(BLAS.threads, count / minimum)
+        guard threads > 1 else { body(0..<count); return }
+        let size = (count + threads - 1) / threads
+        withoutActuallyEscaping(body) { escapable in
+            // Each chunk touches only its own elements.
+            nonisolated(unsafe) let chunk = escapable
+            DispatchQueue.concurrentPerform(iterations: threads) { t in
+                chunk(t * size..<min(count, (t + 1) * size))
+            }
+        }
+    }
+}
+

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import Tensor
+@testable import Tensor
 
 @Suite struct OptimizerTests {
     /// Three steps with changing gradients, against a float64 re-derivation.
@@ -57,5 +57,35 @@ import Tensor
         let opt = Adam(parameters: [Parameter(value: w, gradient: g, decays: true)], ledger: ledger)
         #expect(ledger.liveBytes(.optimizer) == 2 * 400)
         _ = opt
+    }
+}
+
+/// Large parameters are updated in chunks on several threads; the split
+/// must not change a single bit.
+@Suite(.serialized) struct ChunkedOptimizerTests {
+    func run(threads: Int, adam: Bool) -> [Float] {
+        BLAS.setThreads(threads)
+        let ledger = Ledger()
+        let count = 3 * Chunks.minimum + 17
+        let w = Matrix(rows: 1, cols: count, category: .weights, ledger: ledger)
+        let g = Matrix(rows: 1, cols: count, category: .gradients, ledger: ledger)
+        var rng = RNG(seed: 11)
+        rng.fillNormal(w, std: 1)
+        let p = [Parameter(value: w, gradient: g, decays: true)]
+        let opt: Optimizer = adam ? Adam(parameters: p, weightDecay: 0.01, ledger: ledger)
+                                  : SGD(parameters: p, momentum: 0.9, weightDecay: 0.001, dampening: 0.9, decayStyle: .separate, ledger: ledger)
+        for _ in 0..<3 {
+            rng.fillNormal(g, std: 1)
+            opt.step(learningRate: 0.01)
+        }
+        return w.values
+    }
+
+    @Test(arguments: [false, true])
+    func oneThreadAndTwoGiveIdenticalWeights(adam: Bool) {
+        defer { BLAS.setThreads(ProcessInfo.processInfo.activeProcessorCount) }
+        let one = run(threads: 1, adam: adam), two = run(threads: 2, adam: adam)
+        #expect(one == two)
+        #expect(one.count == 3 * Chunks.minimum + 17)
     }
 }
