@@ -100,10 +100,11 @@ public struct ReportWriter {
         var m = [
             "Networks: " + (configs.isEmpty ? "none completed." : configs.joined(separator: "; ") + "."),
             "Seeds: \(seeds.isEmpty ? "none" : seeds). Arms were interleaved (FF seed 1, BP seed 1, FF seed 2, …) and every run was its own process.",
-            "FF follows Hinton (2022) and his ffnew.m: the label in the first 10 inputs, RMS-normalised layer inputs, goodness = sum of squared ReLU activities against a threshold equal to the layer's width, per-layer logistic loss, hard negatives from the one-pass softmax head, peer normalisation 0.03, half-constant then linearly decaying learning rate. BP trains the same hidden stack with a softmax output layer.",
+            "FF follows Hinton (2022) and his ffnew.m: the label in the first 10 inputs, RMS-normalised layer inputs, goodness = sum of squared ReLU activities against a threshold, per-layer logistic loss, negative labels, and a softmax head on the normalised activities; the exact settings of each arm follow. BP trains the same hidden stack with a softmax output layer.",
             "Time: monotonic clock; training time excludes evaluation. Memory: the kernel's high-water mark (VmHWM, reset at every epoch start through /proc/self/clear_refs) for peaks, RSS sampled every \(interval), and a ledger of every tensor byte by category (weights, gradients, optimizer, activations, data set).",
             "Statistics: per group Shapiro–Wilk (normality) and Levene/Brown–Forsythe (equal variances); Welch's t (paired t when runs pair by seed) when both groups look normal, Mann–Whitney U (Wilcoxon signed-rank) otherwise; 95 % BCa bootstrap intervals (9,999 resamples) for the difference and the ratio of means; Hedges' g with a 95 % interval and Cliff's δ; Holm's correction across all \(model.comparisons.count) comparisons. Time-to-target uses a test error of \(String(format: "%.3g", 100 * model.targetError)) %.",
         ]
+        m += Settings.sentences(completed, algorithm: "ff") + Settings.sentences(completed, algorithm: "bp")
         if !reasons.isEmpty { m.append("Tests chosen: " + reasons.prefix(6).joined(separator: "; ") + (reasons.count > 6 ? "; …" : "") + ".") }
         return m
     }

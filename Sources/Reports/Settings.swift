@@ -1,0 +1,59 @@
+import Foundation
+import RunStore
+
+/// The training settings of stored runs in words, read from each run's
+/// `config_json`, so the methods section states what was actually run.
+enum Settings {
+    /// One sentence per distinct setting of an algorithm's runs.
+    static func sentences(_ runs: [RunRecord], algorithm: String) -> [String] {
+        let texts = runs.filter { $0.algorithm == algorithm }.compactMap { run -> String? in
+            guard let json = run.configJSON, let data = json.data(using: .utf8),
+                  let c = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return nil }
+            return describe(c, ff: algorithm == "ff")
+        }
+        let counts = Dictionary(grouping: texts, by: { $0 }).mapValues(\.count)
+        return counts.keys.sorted().map { text in
+            "\(algorithm.uppercased()) settings (\(counts[text]!) run\(counts[text]! == 1 ? "" : "s"), from the stored configuration): \(text)."
+        }
+    }
+
+    static func describe(_ c: [String: Any], ff: Bool) -> String {
+        var parts: [String] = []
+        if let o = c["optimizer"] as? [String: Any] { parts.append(optimizer(o)) }
+        if let s = c["schedule"] as? String {
+            parts.append(s == "half-linear" ? "learning rate constant for the first half, then linear decay to 0" : "constant learning rate")
+        }
+        if let b = c["batch_size"] { parts.append("batch \(b)") }
+        guard ff, let f = c["ff"] as? [String: Any] else { return parts.joined(separator: ", ") }
+        parts.append("label value \(number(f["label_value"]))")
+        parts.append(f["threshold"].map { "threshold \(number($0))" } ?? "threshold = layer width")
+        parts.append("\(f["negatives"] ?? "hard") negatives")
+        parts.append("\(f["layer_schedule"] ?? "simultaneous") layer schedule")
+        let peer = (f["peer_normalization"] as? Double) ?? 0
+        parts.append(peer > 0 ? "peer normalisation \(number(peer)) (momentum \(number(f["peer_momentum"])))" : "no peer normalisation")
+        parts.append("goodness summed from layer \(f["goodness_from_layer"] ?? 1)")
+        var head = "softmax head on layers \(f["head_from_layer"] ?? 1) and up"
+        if let h = f["head"] as? [String: Any] { head += " (\(optimizer(h)))" }
+        parts.append(head)
+        parts.append("test error by \(f["prediction"] ?? "goodness")")
+        if let centred = f["center_inputs"] as? Bool { parts.append(centred ? "inputs centred on the mean image" : "inputs not centred") }
+        return parts.joined(separator: ", ")
+    }
+
+    static func optimizer(_ o: [String: Any]) -> String {
+        let kind = (o["kind"] as? String ?? "sgd").uppercased()
+        var s = "\(kind) lr \(number(o["learning_rate"]))"
+        if kind == "SGD" {
+            s += ", momentum \(number(o["momentum"]))"
+            if let d = o["dampening"] as? Double, d > 0 { s += ", dampening \(number(d))" }
+        }
+        s += ", weight decay \(number(o["weight_decay"]))"
+        if let style = o["decay_style"] as? String, style == "separate" { s += " (outside the momentum)" }
+        return s
+    }
+
+    static func number(_ v: Any?) -> String {
+        guard let d = (v as? Double) ?? (v as? Int).map(Double.init) ?? (v as? NSNumber)?.doubleValue else { return "–" }
+        return String(format: "%g", Double(String(format: "%.6g", d)) ?? d)
+    }
+}
