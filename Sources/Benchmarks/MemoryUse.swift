@@ -41,7 +41,8 @@ public struct MemoryUse: Codable, Sendable {
         _ = StepTiming.measure(loop.model, data: data, batchSize: config.batchSize, steps: steps, ledger: ledger)
         let snapshot = ledger.snapshot()
         let plan = MemoryPlan(config: config, inputSize: data.train.inputSize, widths: loop.widths,
-                              classes: data.info.classCount, examples: data.train.count + data.test.count)
+                              classes: data.info.classCount, examples: data.train.count + data.test.count,
+                              centered: TrainingLoop.centersInputs(config, data))
         var peaks: [String: Int] = [:]
         for (k, v) in snapshot.peak { peaks[k.rawValue] = v }
         return MemoryUse(algorithm: config.algorithm.rawValue, layers: config.layers, batchSize: config.batchSize,

@@ -33,7 +33,7 @@ public final class TrainingLoop {
         self.widths = widths
         switch config.algorithm {
         case .ff:
-            let center = config.ff.centerInputs ?? (data.info.id == .cifar10)
+            let center = Self.centersInputs(config, data)
             model = try FFNetwork(config: config, inputSize: data.train.inputSize, widths: widths,
                                   classes: data.info.classCount,
                                   inputMean: center ? data.train.meanImage(ledger: ledger) : nil, ledger: ledger)
@@ -41,6 +41,11 @@ public final class TrainingLoop {
             model = BPNetwork(config: config, inputSize: data.train.inputSize, widths: widths,
                               classes: data.info.classCount, ledger: ledger)
         }
+    }
+
+    /// Whether FF subtracts the training set's mean image (by default on CIFAR-10 only).
+    public static func centersInputs(_ config: TrainingConfig, _ data: Dataset) -> Bool {
+        config.algorithm == .ff && (config.ff.centerInputs ?? (data.info.id == .cifar10))
     }
 
     public func run(observer: TrainingObserver? = nil) -> TrainingOutcome {

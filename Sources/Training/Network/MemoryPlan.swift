@@ -37,8 +37,7 @@ public struct MemoryPlan: Codable, Sendable, Equatable {
             optimizer = (hidden * moments(config.optimizer) + headUnits * classes * moments(config.ff.head)) * f
             // One layer's working set (input, ReLU output, normalised output)
             // in two ping-pong buffers and one ReLU buffer, whatever the depth;
-            // the first layer's image product kept across the 10 label passes
-            // of goodness evaluation; logits, probabilities, their gradient
+            // layer 1's image product, shared by every pass over a batch; logits, probabilities, their gradient
             // and label scores; per-row and per-unit scratch.
             let ping = LayerBuffers.pingWidths(inputSize: inputSize, widths: widths).reduce(0, +)
             activations = (b * (ping + widths.max()! + widths[0] + 4 * classes + 3) + widths.max()!) * f
