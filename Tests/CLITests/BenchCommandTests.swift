@@ -1,4 +1,5 @@
 import Foundation
+import RunStore
 import Testing
 
 @Suite struct BenchCommandTests {
@@ -46,6 +47,23 @@ import Testing
         #expect(ff2 == ff6)
         #expect(2 * bp6 > 3 * bp2)
         #expect(ff6 < bp6)
+    }
+
+    @Test func trainingBenchStoresItsResultsInARunDatabase() throws {
+        let db = CLI.temporaryDirectory() + "/bench.sqlite"
+        let r = try CLI.run(["bench", "training", "--algorithms", "bp", "--layers", "2x40", "--batch-sizes", "50",
+                             "--steps", "2", "--epoch-batches", "2", "--threads", "1", "--no-memory", "--db", db])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("efficiency"))
+        let store = try RunStore.openExisting(db)
+        let runs = try store.runs(study: "bench")
+        #expect(runs.count == 1 && runs[0].status == .completed)
+        let bench = try store.events(runs[0].id).filter { $0.kind == "bench" }
+        #expect(bench.count == 1)
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(bench[0].message.utf8)) as? [String: Any])
+        #expect(json["algorithm"] as? String == "bp" && json["layers"] as? String == "2x40")
+        #expect((json["efficiency"] as? Double ?? 0) > 0)
+        #expect(try store.sampleCount(runs[0].id) > 0)
     }
 
     @Test func badGridsAreUsageErrors() throws {
