@@ -14,8 +14,10 @@ public struct TrainingBench: Encodable, Sendable {
     public var limit: GemmLimit
     /// Batches per timed epoch (the whole training set unless limited).
     public var epochBatches: Int
+    /// Medians over the plain/recorded pairs (alternating, A B A B …).
     public var epochSeconds: Double
     public var recordedEpochSeconds: Double
+    public var pairs: Int
     public var sampleInterval: Double
     /// The run holding the recorded epoch (study "bench").
     public var recordedRunID: String
@@ -35,6 +37,7 @@ public struct TrainingBench: Encodable, Sendable {
         case epochSeconds = "epoch_seconds"
         case recordedEpochSeconds = "recorded_epoch_seconds"
         case sampleInterval = "sample_interval"
+        case pairs = "recorder_pairs"
         case achievedGflops = "achieved_gflops"
         case recorderOverhead = "recorder_overhead"
         case recordedRunID = "recorded_run_id"
@@ -52,6 +55,7 @@ public struct TrainingBench: Encodable, Sendable {
         try c.encode(epochSeconds, forKey: .epochSeconds)
         try c.encode(recordedEpochSeconds, forKey: .recordedEpochSeconds)
         try c.encode(sampleInterval, forKey: .sampleInterval)
+        try c.encode(pairs, forKey: .pairs)
         try c.encode(recordedRunID, forKey: .recordedRunID)
         try c.encodeIfPresent(memory, forKey: .memory)
         try c.encode(achievedGflops, forKey: .achievedGflops)
@@ -63,8 +67,9 @@ public struct TrainingBench: Encodable, Sendable {
     /// - Parameters:
     ///   - steps: timed training steps (after one warm-up step).
     ///   - epochBatches: batches per timed epoch; nil for whole epochs.
-    ///   - databasePath: where the recorded epoch writes its samples.
-    public static func measure(config: TrainingConfig, data: Dataset, steps: Int, epochBatches: Int?,
+    ///   - pairs: plain and recorded epochs, alternating; medians are kept.
+    ///   - databasePath: where the recorded epochs write their samples.
+    public static func measure(config: TrainingConfig, data: Dataset, steps: Int, epochBatches: Int?, pairs: Int = 1,
                                sampleInterval: Double, databasePath: String) throws -> TrainingBench {
         let ledger = Ledger()
         let loop = try TrainingLoop(config: config, data: data, ledger: ledger)
@@ -72,12 +77,13 @@ public struct TrainingBench: Encodable, Sendable {
         let limit = GemmLimit.measure(step.calls)
         var one = config
         one.epochs = 1
-        let overhead = try RecorderOverhead.measure(config: one, data: data, pairs: 1, interval: sampleInterval,
+        let overhead = try RecorderOverhead.measure(config: one, data: data, pairs: pairs, interval: sampleInterval,
                                                     databasePath: databasePath, batchLimit: epochBatches)
         let batches = min(data.train.count / config.batchSize, epochBatches ?? .max)
         return TrainingBench(algorithm: config.algorithm.rawValue, layers: config.layers, batchSize: config.batchSize,
                              threads: BLAS.threads, step: step, limit: limit, epochBatches: batches,
-                             epochSeconds: overhead.plainSeconds[0], recordedEpochSeconds: overhead.recordedSeconds[0],
-                             sampleInterval: sampleInterval, recordedRunID: overhead.recordedRunIDs[0], memory: nil)
+                             epochSeconds: median(overhead.plainSeconds), recordedEpochSeconds: median(overhead.recordedSeconds),
+                             pairs: pairs, sampleInterval: sampleInterval, recordedRunID: overhead.recordedRunIDs.last!,
+                             memory: nil)
     }
 }

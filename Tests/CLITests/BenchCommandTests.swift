@@ -52,23 +52,25 @@ import Testing
     @Test func trainingBenchStoresItsResultsInARunDatabase() throws {
         let db = CLI.temporaryDirectory() + "/bench.sqlite"
         let r = try CLI.run(["bench", "training", "--algorithms", "bp", "--layers", "2x40", "--batch-sizes", "50",
-                             "--steps", "2", "--epoch-batches", "2", "--threads", "1", "--no-memory", "--db", db])
+                             "--steps", "2", "--epoch-batches", "2", "--pairs", "2", "--threads", "1", "--no-memory", "--db", db])
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stdout.contains("efficiency"))
         let store = try RunStore.openExisting(db)
+        // One recorded epoch per pair; the results go with the last.
         let runs = try store.runs(study: "bench")
-        #expect(runs.count == 1 && runs[0].status == .completed)
-        let bench = try store.events(runs[0].id).filter { $0.kind == "bench" }
+        #expect(runs.count == 2 && runs.allSatisfy { $0.status == .completed })
+        let bench = try runs.flatMap { try store.events($0.id) }.filter { $0.kind == "bench" }
         #expect(bench.count == 1)
         let json = try #require(try JSONSerialization.jsonObject(with: Data(bench[0].message.utf8)) as? [String: Any])
         #expect(json["algorithm"] as? String == "bp" && json["layers"] as? String == "2x40")
         #expect((json["efficiency"] as? Double ?? 0) > 0)
+        #expect(json["recorder_pairs"] as? Int == 2)
         #expect(try store.sampleCount(runs[0].id) > 0)
     }
 
     @Test func badGridsAreUsageErrors() throws {
         for args in [["--batch-sizes", "0"], ["--batch-sizes", "ten"], ["--layers", "4by2000"], ["--algorithms", "sgd"],
-                     ["--steps", "0"]] {
+                     ["--steps", "0"], ["--pairs", "0"]] {
             let r = try CLI.run(["bench", "training", "--no-memory"] + args)
             #expect(r.status == 2, "\(args): \(r.stderr)")
             #expect(r.stderr.split(separator: "\n").count == 1, "\(args): \(r.stderr)")

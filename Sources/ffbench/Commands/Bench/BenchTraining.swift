@@ -61,12 +61,15 @@ struct BenchTraining: ParsableCommand {
     @Option(help: "Timed training steps per configuration (after one warm-up step).") var steps: Int = 20
     @Option(name: .customLong("epoch-batches"), help: "Batches per timed epoch (default: the whole training set).")
     var epochBatches: Int?
-    @Option(name: .customLong("sample-interval"), help: "Sampling interval of the recorded epoch.") var sampleInterval: String = "20ms"
+    @Option(name: .customLong("sample-interval"), help: "Sampling interval of the recorded epochs.") var sampleInterval: String = "20ms"
+    @Option(help: "Plain/recorded epoch pairs per configuration (medians are reported; single epochs are noisy).")
+    var pairs: Int = 1
     @Flag(name: .customLong("no-memory"), help: "Skip the memory measurement.") var noMemory = false
     @Option(help: "Store the recorded epochs and the results (event 'bench') in this run database.") var db: String?
     @Option(help: "Output format: text or json.") var format: OutputFormat = .text
 
     func run() throws {
+        guard pairs >= 1 else { throw ValidationError("--pairs \(pairs): expected a positive number") }
         guard steps >= 1 else { throw ValidationError("--steps \(steps): expected a positive number") }
         if let e = epochBatches, e < 1 { throw ValidationError("--epoch-batches \(e): expected a positive number") }
         guard let interval = RecordingOptions.parseInterval(sampleInterval) else {
@@ -84,7 +87,7 @@ struct BenchTraining: ParsableCommand {
         for config in configs {
             Console.status("bench: \(config.algorithm.rawValue) \(config.layers) batch \(config.batchSize) …")
             var r = try TrainingBench.measure(config: config, data: loaded, steps: steps, epochBatches: epochBatches,
-                                              sampleInterval: interval, databasePath: path)
+                                              pairs: pairs, sampleInterval: interval, databasePath: path)
             if !noMemory { r.memory = try BenchMemory.child(config, grid: grid) }
             if format == .text { printText(r) }
             results.append(r)
@@ -114,8 +117,8 @@ struct BenchTraining: ParsableCommand {
                      pct(r.efficiency)))
         print("  time outside sgemm: \(pct(r.step.outsideGemmShare)) of the step; "
               + "ledger allocations after the first step: \(r.step.allocationsAfterFirstStep)")
-        print(String(format: "  epoch (%d batches) %.2f s; recorded every %.0f ms %.2f s: recorder overhead %+.2f %%",
-                     r.epochBatches, r.epochSeconds, r.sampleInterval * 1000, r.recordedEpochSeconds, 100 * r.recorderOverhead))
+        print(String(format: "  epoch (%d batches, median of %d) %.2f s; recorded every %.0f ms %.2f s: recorder overhead %+.2f %%",
+                     r.epochBatches, r.pairs, r.epochSeconds, r.sampleInterval * 1000, r.recordedEpochSeconds, 100 * r.recorderOverhead))
         if let m = r.memory { BenchMemory.printText(m, indent: "  ") }
     }
 
