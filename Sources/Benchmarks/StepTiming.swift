@@ -25,9 +25,12 @@ public struct StepTiming: Codable, Sendable {
         case allocationsAfterFirstStep = "allocations_after_first_step"
     }
 
-    /// One warm-up step (whose GEMM calls are recorded), then `steps`
-    /// timed steps on the following batches of the shuffled training set.
-    public static func measure(_ model: Model, data: Dataset, batchSize: Int, steps: Int, ledger: Ledger) -> StepTiming {
+    /// One warm-up step (whose GEMM calls are recorded), then at least
+    /// `steps` timed steps, and at least `minSeconds` of them (small models
+    /// take milliseconds a step; a few would be all noise), on the
+    /// following batches of the shuffled training set.
+    public static func measure(_ model: Model, data: Dataset, batchSize: Int, steps: Int, minSeconds: Double = 0,
+                               ledger: Ledger) -> StepTiming {
         let batches = BatchIterator(source: data.train, batchSize: batchSize, shuffleSeed: 1, dropLast: true, ledger: ledger)
         batches.startEpoch(1)
         let probe = GemmProbe.shared
@@ -41,10 +44,14 @@ public struct StepTiming: Codable, Sendable {
         let allocations = ledger.allocationCount
         probe.start()
         let start = Monotonic.now()
-        for _ in 0..<steps { step() }
+        var done = 0
+        while done < steps || Monotonic.now() - start < minSeconds {
+            step()
+            done += 1
+        }
         let seconds = Monotonic.now() - start
         let inGemm = probe.stop().seconds
-        return StepTiming(steps: steps, stepSeconds: seconds / Double(steps), gemmSeconds: inGemm / Double(steps),
+        return StepTiming(steps: done, stepSeconds: seconds / Double(done), gemmSeconds: inGemm / Double(done),
                           calls: calls, allocationsAfterFirstStep: ledger.allocationCount - allocations)
     }
 }

@@ -65,15 +65,18 @@ public struct TrainingBench: Encodable, Sendable {
 
     /// Runs the whole measurement for one configuration.
     /// - Parameters:
-    ///   - steps: timed training steps (after one warm-up step).
+    ///   - steps, minStepSeconds: timed training steps (after one warm-up
+    ///     step): at least this many, for at least this long.
     ///   - epochBatches: batches per timed epoch; nil for whole epochs.
     ///   - pairs: plain and recorded epochs, alternating; medians are kept.
     ///   - databasePath: where the recorded epochs write their samples.
-    public static func measure(config: TrainingConfig, data: Dataset, steps: Int, epochBatches: Int?, pairs: Int = 1,
+    public static func measure(config: TrainingConfig, data: Dataset, steps: Int, minStepSeconds: Double = 2,
+                               epochBatches: Int?, pairs: Int = 1,
                                sampleInterval: Double, databasePath: String) throws -> TrainingBench {
         let ledger = Ledger()
         let loop = try TrainingLoop(config: config, data: data, ledger: ledger)
-        let step = StepTiming.measure(loop.model, data: data, batchSize: config.batchSize, steps: steps, ledger: ledger)
+        let step = StepTiming.measure(loop.model, data: data, batchSize: config.batchSize, steps: steps,
+                                      minSeconds: minStepSeconds, ledger: ledger)
         let limit = GemmLimit.measure(step.calls)
         var one = config
         one.epochs = 1

@@ -58,7 +58,8 @@ struct BenchTraining: ParsableCommand {
         """)
 
     @OptionGroup var grid: BenchGrid
-    @Option(help: "Timed training steps per configuration (after one warm-up step).") var steps: Int = 20
+    @Option(help: "Timed training steps per configuration (after one warm-up step): at least this many.") var steps: Int = 20
+    @Option(name: .customLong("min-step-seconds"), help: "…and for at least this long (default 2).") var minStepSeconds: Double = 2
     @Option(name: .customLong("epoch-batches"), help: "Batches per timed epoch (default: the whole training set).")
     var epochBatches: Int?
     @Option(name: .customLong("sample-interval"), help: "Sampling interval of the recorded epochs.") var sampleInterval: String = "20ms"
@@ -70,6 +71,7 @@ struct BenchTraining: ParsableCommand {
 
     func run() throws {
         guard pairs >= 1 else { throw ValidationError("--pairs \(pairs): expected a positive number") }
+        guard minStepSeconds >= 0 else { throw ValidationError("--min-step-seconds \(minStepSeconds): expected 0 or more") }
         guard steps >= 1 else { throw ValidationError("--steps \(steps): expected a positive number") }
         if let e = epochBatches, e < 1 { throw ValidationError("--epoch-batches \(e): expected a positive number") }
         guard let interval = RecordingOptions.parseInterval(sampleInterval) else {
@@ -86,7 +88,8 @@ struct BenchTraining: ParsableCommand {
         var results: [TrainingBench] = []
         for config in configs {
             Console.status("bench: \(config.algorithm.rawValue) \(config.layers) batch \(config.batchSize) …")
-            var r = try TrainingBench.measure(config: config, data: loaded, steps: steps, epochBatches: epochBatches,
+            var r = try TrainingBench.measure(config: config, data: loaded, steps: steps, minStepSeconds: minStepSeconds,
+                                              epochBatches: epochBatches,
                                               pairs: pairs, sampleInterval: interval, databasePath: path)
             if !noMemory { r.memory = try BenchMemory.child(config, grid: grid) }
             if format == .text { printText(r) }
