@@ -6,36 +6,23 @@ import Tensor
 /// go no faster, so this is the limit a trainer's time is measured against.
 public struct GemmLimit: Codable, Sendable {
     public struct ShapeTime: Codable, Sendable {
-        public var shape: GemmShape
-        public var callsPerStep: Int
-        public var secondsPerCall: Double
-        public var gflops: Double { shape.flops / secondsPerCall / 1e9 }
-
-        enum CodingKeys: String, CodingKey {
-            case shape, gflops
-            case callsPerStep = "calls_per_step"
-            case secondsPerCall = "seconds_per_call"
-        }
-
-        public func encode(to encoder: any Encoder) throws {
-            var c = encoder.container(keyedBy: CodingKeys.self)
-            try c.encode(shape, forKey: .shape)
-            try c.encode(callsPerStep, forKey: .callsPerStep)
-            try c.encode(secondsPerCall, forKey: .secondsPerCall)
-            try c.encode(gflops, forKey: .gflops)
-        }
-
-        public init(from decoder: any Decoder) throws {
-            let c = try decoder.container(keyedBy: CodingKeys.self)
-            shape = try c.decode(GemmShape.self, forKey: .shape)
-            callsPerStep = try c.decode(Int.self, forKey: .callsPerStep)
-            secondsPerCall = try c.decode(Double.self, forKey: .secondsPerCall)
-        }
+        public let shape: GemmShape
+        public let callsPerStep: Int
+        public let secondsPerCall: Double
+        /// Derived, stored so the JSON carries it.
+        public let gflops: Double
 
         init(shape: GemmShape, callsPerStep: Int, secondsPerCall: Double) {
             self.shape = shape
             self.callsPerStep = callsPerStep
             self.secondsPerCall = secondsPerCall
+            gflops = shape.flops / secondsPerCall / 1e9
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case shape, gflops
+            case callsPerStep = "calls_per_step"
+            case secondsPerCall = "seconds_per_call"
         }
     }
 

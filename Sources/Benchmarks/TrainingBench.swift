@@ -5,30 +5,32 @@ import Training
 
 /// One configuration of `ffbench bench training`: step and epoch times,
 /// the GEMM limit at the step's own shapes, and what recording costs.
-public struct TrainingBench: Encodable, Sendable {
-    public var algorithm: String
-    public var layers: String
-    public var batchSize: Int
-    public var threads: Int
-    public var step: StepTiming
-    public var limit: GemmLimit
+public struct TrainingBench: Codable, Sendable {
+    public let algorithm: String
+    public let layers: String
+    public let batchSize: Int
+    public let threads: Int
+    public let step: StepTiming
+    public let limit: GemmLimit
     /// Batches per timed epoch (the whole training set unless limited).
-    public var epochBatches: Int
+    public let epochBatches: Int
     /// Medians over the plain/recorded pairs (alternating, A B A B …).
-    public var epochSeconds: Double
-    public var recordedEpochSeconds: Double
-    public var pairs: Int
-    public var sampleInterval: Double
+    public let epochSeconds: Double
+    public let recordedEpochSeconds: Double
+    public let pairs: Int
+    public let sampleInterval: Double
     /// The run holding the recorded epoch (study "bench").
-    public var recordedRunID: String
+    public let recordedRunID: String
     /// Filled by the caller from a separate process (see `MemoryUse`).
     public var memory: MemoryUse?
 
-    /// Step FLOPs over step time.
-    public var achievedGflops: Double { step.flops / step.stepSeconds / 1e9 }
-    /// The same FLOPs at the speed sgemm reaches alone at these shapes.
-    public var efficiency: Double { limit.seconds / step.stepSeconds }
-    public var recorderOverhead: Double { recordedEpochSeconds / epochSeconds - 1 }
+    /// Derived at measurement, stored so the JSON carries them:
+    /// step FLOPs over step time; the limit's time over the step's (the
+    /// same FLOPs at the speed sgemm reaches alone at these shapes);
+    /// recorded over plain epoch time, minus one.
+    public let achievedGflops: Double
+    public let efficiency: Double
+    public let recorderOverhead: Double
 
     enum CodingKeys: String, CodingKey {
         case algorithm, layers, threads, step, limit, memory, efficiency
@@ -43,24 +45,24 @@ public struct TrainingBench: Encodable, Sendable {
         case recordedRunID = "recorded_run_id"
     }
 
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(algorithm, forKey: .algorithm)
-        try c.encode(layers, forKey: .layers)
-        try c.encode(batchSize, forKey: .batchSize)
-        try c.encode(threads, forKey: .threads)
-        try c.encode(step, forKey: .step)
-        try c.encode(limit, forKey: .limit)
-        try c.encode(epochBatches, forKey: .epochBatches)
-        try c.encode(epochSeconds, forKey: .epochSeconds)
-        try c.encode(recordedEpochSeconds, forKey: .recordedEpochSeconds)
-        try c.encode(sampleInterval, forKey: .sampleInterval)
-        try c.encode(pairs, forKey: .pairs)
-        try c.encode(recordedRunID, forKey: .recordedRunID)
-        try c.encodeIfPresent(memory, forKey: .memory)
-        try c.encode(achievedGflops, forKey: .achievedGflops)
-        try c.encode(efficiency, forKey: .efficiency)
-        try c.encode(recorderOverhead, forKey: .recorderOverhead)
+    init(algorithm: String, layers: String, batchSize: Int, threads: Int, step: StepTiming, limit: GemmLimit,
+         epochBatches: Int, epochSeconds: Double, recordedEpochSeconds: Double, pairs: Int, sampleInterval: Double,
+         recordedRunID: String) {
+        self.algorithm = algorithm
+        self.layers = layers
+        self.batchSize = batchSize
+        self.threads = threads
+        self.step = step
+        self.limit = limit
+        self.epochBatches = epochBatches
+        self.epochSeconds = epochSeconds
+        self.recordedEpochSeconds = recordedEpochSeconds
+        self.pairs = pairs
+        self.sampleInterval = sampleInterval
+        self.recordedRunID = recordedRunID
+        achievedGflops = step.flops / step.stepSeconds / 1e9
+        efficiency = limit.seconds / step.stepSeconds
+        recorderOverhead = recordedEpochSeconds / epochSeconds - 1
     }
 
     /// Runs the whole measurement for one configuration.
@@ -86,7 +88,6 @@ public struct TrainingBench: Encodable, Sendable {
         return TrainingBench(algorithm: config.algorithm.rawValue, layers: config.layers, batchSize: config.batchSize,
                              threads: BLAS.threads, step: step, limit: limit, epochBatches: batches,
                              epochSeconds: median(overhead.plainSeconds), recordedEpochSeconds: median(overhead.recordedSeconds),
-                             pairs: pairs, sampleInterval: sampleInterval, recordedRunID: overhead.recordedRunIDs.last!,
-                             memory: nil)
+                             pairs: pairs, sampleInterval: sampleInterval, recordedRunID: overhead.recordedRunIDs.last!)
     }
 }
