@@ -36,10 +36,40 @@ public final class RunStore: Sendable {
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
         }
         do {
-            pool = try DatabasePool(path: path, configuration: config)
-            try Schema.migrator.migrate(pool)
+            pool = try Self.waitingWhileLocked { try DatabasePool(path: path, configuration: config) }
+            try Self.waitingWhileLocked { try Self.migrate(pool) }
         } catch {
             throw Self.describe(error, path: path)
+        }
+    }
+
+    /// Two processes creating the same file can both find the schema
+    /// missing; the second then fails to create tables the first just made.
+    /// That is success, not an error.
+    private static func migrate(_ pool: DatabasePool) throws {
+        do {
+            try Schema.migrator.migrate(pool)
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_ERROR {
+            guard try pool.read(Schema.migrator.hasCompletedMigrations) else { throw error }
+        }
+    }
+
+    /// The busy timeout covers waiting for a lock, but SQLite still fails at
+    /// once where waiting could deadlock: a transaction that read first and
+    /// whose snapshot went stale while it waited (GRDB's WAL setup on a fresh
+    /// file writes in such a deferred savepoint while a study's other runs
+    /// create the same file). Opening is idempotent, so try again.
+    static func waitingWhileLocked<T>(for seconds: Double = 60, _ body: () throws -> T) throws -> T {
+        let deadline = Date().addingTimeInterval(seconds)
+        var pause = 0.005
+        while true {
+            do {
+                return try body()
+            } catch let error as DatabaseError
+                where [.SQLITE_BUSY, .SQLITE_LOCKED].contains(error.resultCode.primaryResultCode) && Date() < deadline {
+                Thread.sleep(forTimeInterval: pause)
+                pause = min(pause * 2, 0.25)
+            }
         }
     }
 
@@ -67,12 +97,16 @@ public final class RunStore: Sendable {
         do {
             var config = Configuration()
             config.readonly = true
-            let queue = try DatabaseQueue(path: path, configuration: config)
-            let applied: [String] = try queue.read { db in
-                guard try db.tableExists("grdb_migrations") else { return [] }
-                return try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations")
+            // Another process may hold the file exclusively while it switches it to WAL.
+            config.busyMode = .timeout(60)
+            let applied: [String] = try waitingWhileLocked {
+                let queue = try DatabaseQueue(path: path, configuration: config)
+                defer { try? queue.close() }
+                return try queue.read { db in
+                    guard try db.tableExists("grdb_migrations") else { return [] }
+                    return try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations")
+                }
             }
-            try queue.close()
             let unknown = applied.filter { !Schema.migrator.migrations.contains($0) }
             if !unknown.isEmpty { throw RunStoreError.newerSchema(path: path, unknown: unknown) }
         } catch let e as RunStoreError {

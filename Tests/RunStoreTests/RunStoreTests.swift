@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import GRDB
 import Testing
 @testable import RunStore
@@ -159,5 +160,30 @@ func sampleRun(study: String = "s", arm: String = "ff", seed: Int64 = 1) -> RunR
         let total = try store.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM samples") }
         #expect(total == writers * rowsEach)
         #expect(try store.integrityCheck() == "ok")
+    }
+
+    /// A study starts its runs together, so two processes open a fresh file
+    /// at once. The first holds it exclusively while it switches the file to
+    /// WAL; the second must wait for it, not fail with "database is locked".
+    @Test func openingWaitsWhileAnotherProcessHoldsTheFileExclusively() throws {
+        let path = temporaryPath("held.sqlite")
+        let other = try DatabaseQueue(path: path) // rollback journal, as a new file starts
+        try other.write { try $0.execute(sql: "CREATE TABLE t (x)") }
+        let holding = DispatchSemaphore(value: 0)
+        let released = Mutex(false)
+        Thread.detachNewThread {
+            try? other.inTransaction(.exclusive) { db in
+                try db.execute(sql: "INSERT INTO t VALUES (1)")
+                holding.signal()
+                Thread.sleep(forTimeInterval: 0.5)
+                released.withLock { $0 = true }
+                return .commit
+            }
+        }
+        holding.wait()
+        let store = try RunStore.open(path)
+        #expect(released.withLock { $0 })
+        try store.insert(sampleRun())
+        #expect(try store.runs().count == 1)
     }
 }
