@@ -10,7 +10,8 @@ public final class BPNetwork: Model {
     let widths: [Int]
     let classes: Int
     public let layers: [DenseLayer]
-    let optimizer: Optimizer
+    /// One per layer, so each layer is updated as soon as its gradients are done.
+    let optimizers: [Optimizer]
     /// hidden[l]: ReLU output of hidden layer l, kept for the backward pass.
     let hidden: [Matrix]
     let logits: Matrix, probs: Matrix
@@ -25,7 +26,7 @@ public final class BPNetwork: Model {
         var rng = RNG(seed: config.seed, stream: 1)
         let sizes = [inputSize] + widths + [classes]
         layers = (0..<sizes.count - 1).map { DenseLayer(inputs: sizes[$0], outputs: sizes[$0 + 1], rng: &rng, ledger: ledger) }
-        optimizer = config.optimizer.make(layers.flatMap(\.parameters), ledger: ledger)
+        optimizers = layers.map { config.optimizer.make($0.parameters, ledger: ledger) }
         let b = config.batchSize
         hidden = widths.map { Matrix(rows: b, cols: $0, category: .activations, ledger: ledger) }
         logits = Matrix(rows: b, cols: classes, category: .activations, ledger: ledger)
@@ -61,30 +62,38 @@ public final class BPNetwork: Model {
     }
 
     public func trainBatch(_ x: Matrix, labels: UnsafePointer<Int32>, learningRateScale: Float) -> BatchStats {
-        let stats = computeGradients(x, labels: labels)
-        optimizer.step(learningRate: config.optimizer.learningRate * learningRateScale)
-        return stats
+        backward(x, labels: labels, learningRate: config.optimizer.learningRate * learningRateScale)
     }
 
     /// Forward and backward: fills every gradient, updates nothing.
     func computeGradients(_ x: Matrix, labels: UnsafePointer<Int32>) -> BatchStats {
+        backward(x, labels: labels, learningRate: nil)
+    }
+
+    /// Forward and backward, and with a learning rate each layer's update
+    /// right after its gradients: its weight gradient is then still in cache
+    /// and its weights were just read for the gradient below. The result is
+    /// the same as updating after the whole backward pass, since W_l is not
+    /// used again in this step once dz_{l-1} is computed.
+    private func backward(_ x: Matrix, labels: UnsafePointer<Int32>, learningRate: Float?) -> BatchStats {
         let b = x.rows
         setRows(b)
         forward(x)
         let top = layers.count - 1
         let (loss, correct) = Kernels.softmaxCrossEntropy(logits: logits, labels: labels, probs: probs,
                                                           gradient: gradientViews[top], scale: 1 / Float(b))
-        // Backward: dW_l = a_{l-1}^T dz_l, db_l = sum dz_l, dz_{l-1} = (dz_l W_l^T) * relu'(a_{l-1}).
+        // dz_{l-1} = (dz_l W_l^T) * relu'(a_{l-1}), dW_l = a_{l-1}^T dz_l, db_l = sum dz_l.
         for l in stride(from: top, through: 0, by: -1) {
             let dz = gradientViews[l]
-            let input = l == 0 ? x : hidden[l - 1]
-            BLAS.gemm(input, transposeA: true, dz, into: layers[l].weightGradient)
-            Kernels.columnSums(dz, into: layers[l].biasGradient)
             if l > 0 {
                 let below = gradientViews[l - 1]
                 BLAS.gemm(dz, layers[l].weight, transposeB: true, into: below)
                 Kernels.reluBackward(below, activation: hidden[l - 1])
             }
+            let input = l == 0 ? x : hidden[l - 1]
+            BLAS.gemm(input, transposeA: true, dz, into: layers[l].weightGradient)
+            Kernels.columnSums(dz, into: layers[l].biasGradient)
+            if let learningRate { optimizers[l].step(learningRate: learningRate) }
         }
         return BatchStats(loss: loss, errors: b - correct, count: b)
     }
