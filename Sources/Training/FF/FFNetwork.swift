@@ -8,11 +8,14 @@ import Tensor
 /// with depth:
 /// 1. neutral label, forward only: the softmax head's logits, its loss and
 ///    gradient, and (hard) negative labels sampled from its prediction;
-/// 2. positive (true label) and 3. negative (wrong label): per layer, the
-///    goodness loss and the layer's weight gradient from its own input only;
-/// 4. neutral again: the head's weight gradients from each layer's
-///    normalised output (recomputed instead of stored for every layer).
-/// All parameters are then updated together, as in Hinton's code.
+/// 2. neutral again: the head's weight gradients from each layer's
+///    normalised output (recomputed instead of stored for every layer);
+/// 3. positive (true label) and 4. negative (wrong label): per layer, the
+///    goodness loss and the layer's weight gradient from its own input only.
+/// Every parameter gets the update of the same gradients as in Hinton's
+/// code, where all are updated together; a layer's update is applied as
+/// soon as the negative stream leaves it (nothing later in the batch reads
+/// its weights), while its gradient and weights are still in cache.
 public final class FFNetwork: Model {
     let config: TrainingConfig
     let ff: TrainingConfig.FFConfig
@@ -216,10 +219,7 @@ public final class FFNetwork: Model {
     // MARK: - Training
 
     public func trainBatch(_ x: Matrix, labels: UnsafePointer<Int32>, learningRateScale: Float) -> BatchStats {
-        let stats = computeGradients(x, labels: labels)
-        for l in layers.indices where activeLayer == nil || activeLayer == l {
-            optimizers[l].step(learningRate: config.optimizer.learningRate * learningRateScale)
-        }
+        let stats = gradients(x, labels: labels, learningRate: config.optimizer.learningRate * learningRateScale)
         headOptimizer.step(learningRate: ff.head.learningRate * learningRateScale)
         return stats
     }
@@ -227,6 +227,12 @@ public final class FFNetwork: Model {
     /// Streams 1-4 of a batch: fills every gradient, updates nothing but
     /// the peer-normalisation running means.
     func computeGradients(_ x: Matrix, labels: UnsafePointer<Int32>) -> BatchStats {
+        gradients(x, labels: labels, learningRate: nil)
+    }
+
+    /// Streams 1-4; with a learning rate, each trained layer is updated once
+    /// the negative stream has passed it.
+    private func gradients(_ x: Matrix, labels: UnsafePointer<Int32>, learningRate: Float?) -> BatchStats {
         let b = x.rows
         buffers.setRows(b)
         logits.setRows(b); probs.setRows(b); logitGradient.setRows(b)
@@ -245,7 +251,12 @@ public final class FFNetwork: Model {
         case .random: NegativeLabels.random(negativeLabels, labels: labels, count: b, classes: classes, rng: &rng)
         }
 
-        // 2 and 3. Positive then negative: each layer's goodness loss and gradient.
+        // 2. Neutral again: the head's gradients from each layer's output.
+        pass(.neutral) { l in
+            if let g = headGradient[l] { BLAS.gemm(buffers.output[l], transposeA: true, logitGradient, into: g) }
+        }
+
+        // 3 and 4. Positive then negative: each layer's goodness loss and gradient.
         var ffLoss = 0.0
         for pass in 0..<2 {
             let positive = pass == 0
@@ -264,14 +275,9 @@ public final class FFNetwork: Model {
                 // dW (+)= input^T dZ: positives write, negatives accumulate.
                 BLAS.gemm(buffers.input[l], transposeA: true, h, into: layers[l].weightGradient, beta: positive ? 0 : 1)
                 Kernels.columnSums(h, into: layers[l].biasGradient, beta: positive ? 0 : 1)
+                if !positive, let learningRate { optimizers[l].step(learningRate: learningRate) }
             }
         }
-
-        // 4. Neutral again: the head's gradients from each layer's output.
-        pass(.neutral) { l in
-            if let g = headGradient[l] { BLAS.gemm(buffers.output[l], transposeA: true, logitGradient, into: g) }
-        }
-
         return BatchStats(loss: ffLoss + headLoss, errors: b - headCorrect, count: b)
     }
 

@@ -1,0 +1,62 @@
+import Testing
+import Tensor
+@testable import Training
+
+/// Both trainers update each layer as soon as nothing later in the batch
+/// reads its weights, while its gradient is still in cache. That must give
+/// exactly what the textbook order gives: all gradients first, then every
+/// update.
+@Suite struct UpdateOrderTests {
+    static let widths = [7, 7, 7]
+
+    static func config(_ algorithm: TrainingConfig.Algorithm, _ kind: TrainingConfig.OptimizerKind) -> TrainingConfig {
+        var config = GradientCheckTests.config(algorithm)
+        config.optimizer.kind = kind
+        config.optimizer.weightDecay = 0.01
+        config.ff.peerNormalization = 0.03
+        config.layers = "3x7"
+        return config
+    }
+
+    static func make(_ config: TrainingConfig) throws -> Model {
+        switch config.algorithm {
+        case .ff: try FFNetwork(config: config, inputSize: GradientCheckTests.inputSize, widths: widths, classes: 10, ledger: Ledger())
+        case .bp: BPNetwork(config: config, inputSize: GradientCheckTests.inputSize, widths: widths, classes: 10, ledger: Ledger())
+        }
+    }
+
+    /// The textbook order: every gradient, then every update.
+    static func stepAfterwards(_ model: Model, _ x: Matrix, _ labels: UnsafePointer<Int32>, _ config: TrainingConfig) {
+        switch model {
+        case let ff as FFNetwork:
+            _ = ff.computeGradients(x, labels: labels)
+            for o in ff.optimizers { o.step(learningRate: config.optimizer.learningRate) }
+            ff.headOptimizer.step(learningRate: config.ff.head.learningRate)
+        case let bp as BPNetwork:
+            _ = bp.computeGradients(x, labels: labels)
+            for o in bp.optimizers { o.step(learningRate: config.optimizer.learningRate) }
+        default: Issue.record("unknown model")
+        }
+    }
+
+    static func weights(_ model: Model) -> [Float] {
+        let layers = (model as? FFNetwork)?.layers ?? (model as? BPNetwork)?.layers ?? []
+        return layers.flatMap { [$0.weight, $0.bias] }.flatMap { Array(UnsafeBufferPointer(start: $0.data, count: $0.count)) }
+    }
+
+    @Test(arguments: [TrainingConfig.Algorithm.ff, .bp], [TrainingConfig.OptimizerKind.sgd, .adam])
+    func updatingLayerByLayerEqualsUpdatingAfterTheWholeBatch(algorithm: TrainingConfig.Algorithm, kind: TrainingConfig.OptimizerKind) throws {
+        let config = Self.config(algorithm, kind)
+        let early = try Self.make(config), late = try Self.make(config)
+        let start = Self.weights(early)
+        for step in 0..<3 {
+            let (x, labels) = GradientCheckTests.batchData(seed: UInt64(step + 1))
+            labels.withUnsafeBufferPointer { l in
+                _ = early.trainBatch(x, labels: l.baseAddress!, learningRateScale: 1)
+                Self.stepAfterwards(late, x, l.baseAddress!, config)
+            }
+        }
+        #expect(Self.weights(early) == Self.weights(late))
+        #expect(Self.weights(early) != start) // the weights did move
+    }
+}
