@@ -17,6 +17,16 @@ import Tensor
         }
     }
 
+    /// Every length around the 16-wide blocks, and a layer's width.
+    @Test func dotMatchesFloat64AtEveryBlockBoundary() {
+        for n in [0, 1, 7, 8, 15, 16, 17, 31, 32, 33, 784, 2000, 2003] {
+            let a = Ref.random(1, max(n, 1), seed: UInt64(n)), b = Ref.random(1, max(n, 1), seed: UInt64(n + 100))
+            let expected = zip(Ref.doubles(a), Ref.doubles(b)).prefix(n).reduce(0) { $0 + $1.0 * $1.1 }
+            let got = Double(Kernels.dot(a.data, b.data, count: n))
+            #expect(abs(got - expected) <= 1e-5 * max(1, Double(n).squareRoot()), "length \(n)")
+        }
+    }
+
     @Test func reluBackwardMasksByActivation() {
         for (i, (r, c)) in Ref.shapes.enumerated() {
             let g = Ref.random(r, c, seed: UInt64(i)), a = Ref.random(r, c, seed: UInt64(i + 7))

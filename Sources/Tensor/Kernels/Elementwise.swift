@@ -29,7 +29,11 @@ extension Kernels {
     public static func reluBackward(_ grad: Matrix, activation: Matrix) {
         precondition(grad.rows == activation.rows && grad.cols == activation.cols, "shape mismatch")
         let g = grad.data, a = activation.data
-        for i in 0..<grad.count { g[i] = a[i] > 0 ? g[i] : 0 }
+        // Load g unconditionally: a load under the condition keeps the loop scalar.
+        for i in 0..<grad.count {
+            let v = g[i]
+            g[i] = a[i] > 0 ? v : 0
+        }
     }
 
     /// out[j] = beta * out[j] + alpha * sum_r m[r, j]: bias gradients.

@@ -4,9 +4,7 @@ extension Kernels {
         let n = x.cols
         for r in 0..<x.rows {
             let p = x.row(r)
-            var s: Float = 0
-            for j in 0..<n { s += p[j] * p[j] }
-            out[r] = s
+            out[r] = dot(p, p, count: n)
         }
     }
 

@@ -12,8 +12,7 @@ extension Kernels {
         let invN = 1 / Float(n)
         for r in 0..<x.rows {
             let xp = x.row(r), yp = y.row(r)
-            var s: Float = 0
-            for j in 0..<n { s += xp[j] * xp[j] }
+            let s = dot(xp, xp, count: n)
             let root = (s * invN).squareRoot()
             rms[r] = root
             let inv = 1 / (root + rmsTiny)
@@ -31,8 +30,7 @@ extension Kernels {
             let xp = x.row(r), gp = dy.row(r), op = dx.row(r)
             let root = rms[r]
             let s = root + rmsTiny
-            var dot: Float = 0
-            for j in 0..<n { dot += gp[j] * xp[j] }
+            let dot = dot(gp, xp, count: n)
             let invS = 1 / s
             // rms = 0 means x = 0: the projection term vanishes with x.
             let proj = root > 0 ? dot / (Float(n) * root * s * s) : 0

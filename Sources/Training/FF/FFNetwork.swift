@@ -146,9 +146,7 @@ public final class FFNetwork: Model {
         for r in 0..<input.rows {
             let p = input.row(r)
             for j in 0..<LabelOverlay.places { p[j] = 0 }
-            var s: Float = 0
-            for j in 0..<inputSize { s += p[j] * p[j] }
-            squares[r] = s
+            squares[r] = Kernels.dot(p, p, count: inputSize)
         }
         imageProduct.setRows(x.rows)
         BLAS.gemm(input, layers[0].weight, into: imageProduct)
