@@ -27,21 +27,21 @@ enum Settings {
         guard ff, let f = c["ff"] as? [String: Any] else { return parts.joined(separator: ", ") }
         parts.append("label value \(number(f["label_value"]))")
         parts.append(f["threshold"].map { "threshold \(number($0))" } ?? "threshold = layer width")
-        parts.append("\(f["negatives"] ?? "hard") negatives")
-        parts.append("\(f["layer_schedule"] ?? "simultaneous") layer schedule")
+        parts.append("\(text(f["negatives"])) negatives")
+        parts.append("\(text(f["layer_schedule"])) layer schedule")
         let peer = (f["peer_normalization"] as? Double) ?? 0
         parts.append(peer > 0 ? "peer normalisation \(number(peer)) (momentum \(number(f["peer_momentum"])))" : "no peer normalisation")
-        parts.append("goodness summed from layer \(f["goodness_from_layer"] ?? 1)")
-        var head = "softmax head on layers \(f["head_from_layer"] ?? 1) and up"
+        parts.append("goodness summed from layer \(number(f["goodness_from_layer"]))")
+        var head = "softmax head on layers \(number(f["head_from_layer"])) and up"
         if let h = f["head"] as? [String: Any] { head += " (\(optimizer(h)))" }
         parts.append(head)
-        parts.append("test error by \(f["prediction"] ?? "goodness")")
+        parts.append("test error by \(text(f["prediction"]))")
         if let centred = f["center_inputs"] as? Bool { parts.append(centred ? "inputs centred on the mean image" : "inputs not centred") }
         return parts.joined(separator: ", ")
     }
 
     static func optimizer(_ o: [String: Any]) -> String {
-        let kind = (o["kind"] as? String ?? "sgd").uppercased()
+        let kind = text(o["kind"]).uppercased()
         var s = "\(kind) lr \(number(o["learning_rate"]))"
         if kind == "SGD" {
             s += ", momentum \(number(o["momentum"]))"
@@ -51,6 +51,10 @@ enum Settings {
         if let style = o["decay_style"] as? String, style == "separate" { s += " (outside the momentum)" }
         return s
     }
+
+    /// A stored value as it is; "–" where the configuration lacks it
+    /// (nothing is assumed about settings a run did not record).
+    static func text(_ v: Any?) -> String { (v as? String) ?? "–" }
 
     static func number(_ v: Any?) -> String {
         guard let d = (v as? Double) ?? (v as? Int).map(Double.init) ?? (v as? NSNumber)?.doubleValue else { return "–" }

@@ -54,11 +54,12 @@ public final class RunStore: Sendable {
         }
     }
 
-    /// The busy timeout covers waiting for a lock, but SQLite still fails at
-    /// once where waiting could deadlock: a transaction that read first and
-    /// whose snapshot went stale while it waited (GRDB's WAL setup on a fresh
-    /// file writes in such a deferred savepoint while a study's other runs
-    /// create the same file). Opening is idempotent, so try again.
+    /// The busy timeout covers waiting for a lock, but SQLite answers BUSY
+    /// at once, without waiting, where waiting could deadlock: a transaction
+    /// that has read and must then write after another connection committed
+    /// (a stale snapshot). Setting up a fresh file (WAL mode, the schema)
+    /// while a study's other runs set up the same file can meet that case;
+    /// setting up is idempotent, so try again.
     static func waitingWhileLocked<T>(for seconds: Double = 60, _ body: () throws -> T) throws -> T {
         let deadline = Date().addingTimeInterval(seconds)
         var pause = 0.005

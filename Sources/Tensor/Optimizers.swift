@@ -107,14 +107,14 @@ public final class Adam: Optimizer {
             let m = firstMoment[i].data, v = secondMoment[i].data
             let wd = p.decays ? weightDecay : 0
             Chunks.run(p.value.count) { range in
-              for j in range {
-                let gj = g[j] + wd * w[j]
-                let mj = b1 * m[j] + (1 - b1) * gj
-                let vj = b2 * v[j] + (1 - b2) * gj * gj
-                m[j] = mj
-                v[j] = vj
-                w[j] -= lr * (mj * c1) / ((vj * c2).squareRoot() + eps)
-              }
+                for j in range {
+                    let gj = g[j] + wd * w[j]
+                    let mj = b1 * m[j] + (1 - b1) * gj
+                    let vj = b2 * v[j] + (1 - b2) * gj * gj
+                    m[j] = mj
+                    v[j] = vj
+                    w[j] -= lr * (mj * c1) / ((vj * c2).squareRoot() + eps)
+                }
             }
         }
     }
