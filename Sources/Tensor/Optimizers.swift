@@ -15,11 +15,38 @@ public struct Parameter {
     }
 }
 
+/// Where a training step adds a parameter's gradient g:
+/// `matrix = alpha * g + beta * matrix`, with `firstBeta` for the step's
+/// first contribution and 1 for later ones (FF adds two streams).
+public struct GradientTarget {
+    public let matrix: Matrix
+    public let alpha: Float
+    public let firstBeta: Float
+
+    public init(matrix: Matrix, alpha: Float = 1, firstBeta: Float = 0) {
+        self.matrix = matrix
+        self.alpha = alpha
+        self.firstBeta = firstBeta
+    }
+
+    /// The parameter's own gradient buffer, overwritten by the first contribution.
+    public static func gradient(of p: Parameter) -> GradientTarget { GradientTarget(matrix: p.gradient) }
+
+    public func beta(first: Bool) -> Float { first ? firstBeta : 1 }
+}
+
 /// Updates parameters from their gradients. State lives in `optimizer`
 /// tensors allocated once, at construction.
 public protocol Optimizer: AnyObject {
     var parameters: [Parameter] { get }
+    /// Updates from the gradients in `parameters[i].gradient`.
     func step(learningRate: Float)
+    /// Where a training step should add parameter i's gradient so that
+    /// `stepFromTargets` applies it; it may be the optimizer's own state,
+    /// which saves a pass over memory.
+    func target(_ i: Int) -> GradientTarget
+    /// Updates from the gradients added to every `target(i)` this step.
+    func stepFromTargets(learningRate: Float)
 }
 
 /// SGD with momentum and weight decay.
@@ -30,6 +57,11 @@ public protocol Optimizer: AnyObject {
 ///   decay is not smoothed by the momentum.
 /// dampening = momentum gives Hinton's exponentially smoothed gradient
 /// ("delay"): v = 0.9 v + 0.1 g.
+///
+/// The state holds momentum * v, scaled at the end of each step, so a
+/// training step can let the weight-gradient GEMM add (1 - dampening) * g
+/// straight into it with beta = 1: no gradient buffer to zero, write and
+/// read back. The arithmetic of `step` is unchanged by this.
 public final class SGD: Optimizer {
     public enum DecayStyle: String, Sendable, Codable { case inGradient = "in-gradient", separate }
 
@@ -38,6 +70,7 @@ public final class SGD: Optimizer {
     public let dampening: Float
     public let weightDecay: Float
     public let decayStyle: DecayStyle
+    /// momentum * v of the last step.
     private let velocity: [Matrix]
 
     public init(parameters: [Parameter], momentum: Float, weightDecay: Float, dampening: Float = 0,
@@ -50,24 +83,46 @@ public final class SGD: Optimizer {
         velocity = parameters.map { Matrix(rows: $0.value.rows, cols: $0.value.cols, category: .optimizer, ledger: ledger) }
     }
 
-    public func step(learningRate lr: Float) {
+    public func target(_ i: Int) -> GradientTarget {
+        GradientTarget(matrix: velocity[i], alpha: 1 - dampening, firstBeta: 1)
+    }
+
+    public func step(learningRate lr: Float) { update(learningRate: lr, fromTargets: false) }
+
+    public func stepFromTargets(learningRate lr: Float) { update(learningRate: lr, fromTargets: true) }
+
+    /// With `fromTargets` the state already holds momentum * v + (1 - dampening) * g.
+    private func update(learningRate lr: Float, fromTargets: Bool) {
         let mu = momentum, keep = 1 - dampening
-        for (p, v) in zip(parameters, velocity) {
-            let w = p.value.data, g = p.gradient.data, vd = v.data
+        for (p, u) in zip(parameters, velocity) {
+            let w = p.value.data, ud = u.data
+            let g = fromTargets ? nil : Optional(p.gradient.data)
             let wd = p.decays ? weightDecay : 0
             let style = decayStyle
             Chunks.run(p.value.count) { range in
-                switch style {
-                case .inGradient:
+                switch (style, g) {
+                case (.inGradient, let g?):
                     for i in range {
-                        let vi = mu * vd[i] + keep * (g[i] + wd * w[i])
-                        vd[i] = vi
+                        let vi = ud[i] + keep * (g[i] + wd * w[i])
+                        ud[i] = mu * vi
                         w[i] -= lr * vi
                     }
-                case .separate:
+                case (.inGradient, nil):
                     for i in range {
-                        let vi = mu * vd[i] + keep * g[i]
-                        vd[i] = vi
+                        let vi = ud[i] + keep * wd * w[i]
+                        ud[i] = mu * vi
+                        w[i] -= lr * vi
+                    }
+                case (.separate, let g?):
+                    for i in range {
+                        let vi = ud[i] + keep * g[i]
+                        ud[i] = mu * vi
+                        w[i] -= lr * (vi + wd * w[i])
+                    }
+                case (.separate, nil):
+                    for i in range {
+                        let vi = ud[i]
+                        ud[i] = mu * vi
                         w[i] -= lr * (vi + wd * w[i])
                     }
                 }
@@ -95,6 +150,10 @@ public final class Adam: Optimizer {
         firstMoment = parameters.map { Matrix(rows: $0.value.rows, cols: $0.value.cols, category: .optimizer, ledger: ledger) }
         secondMoment = parameters.map { Matrix(rows: $0.value.rows, cols: $0.value.cols, category: .optimizer, ledger: ledger) }
     }
+
+    public func target(_ i: Int) -> GradientTarget { .gradient(of: parameters[i]) }
+
+    public func stepFromTargets(learningRate lr: Float) { step(learningRate: lr) }
 
     public func step(learningRate lr: Float) {
         stepCount += 1

@@ -3,9 +3,11 @@ import Tensor
 @testable import Training
 
 /// Both trainers update each layer as soon as nothing later in the batch
-/// reads its weights, while its gradient is still in cache. That must give
-/// exactly what the textbook order gives: all gradients first, then every
-/// update.
+/// reads its weights, while its gradient is still in cache, and with SGD
+/// the weight-gradient GEMM adds straight into the momentum state. That must
+/// give what the textbook order gives: all gradients into gradient buffers
+/// first, then every update. Adam's arithmetic is the same, bit for bit;
+/// SGD's GEMM adds the state inside the kernel, so its rounding differs.
 @Suite struct UpdateOrderTests {
     static let widths = [7, 7, 7]
 
@@ -13,6 +15,11 @@ import Tensor
         var config = GradientCheckTests.config(algorithm)
         config.optimizer.kind = kind
         config.optimizer.weightDecay = 0.01
+        if algorithm == .bp {
+            // Hinton's smoothed SGD with separate decay for FF; the usual L2 form for BP.
+            config.optimizer.dampening = 0
+            config.optimizer.decayStyle = .inGradient
+        }
         config.ff.peerNormalization = 0.03
         config.layers = "3x7"
         return config
@@ -58,7 +65,15 @@ import Tensor
         }
         let (a, b) = (Self.weights(early), Self.weights(late))
         #expect(a.count == b.count)
-        #expect(zip(a, b).map { abs($0 - $1) }.max() == 0) // bit-identical
-        #expect(zip(a, start).contains { $0 != $1 }) // the weights did move
+        let difference = zip(a, b).map { abs($0 - $1) }.max()!
+        let moved = zip(a, start).map { abs($0 - $1) }.max()!
+        #expect(moved > 1e-3)
+        if kind == .adam {
+            #expect(difference == 0) // bit-identical
+        } else {
+            // Rounding only: an update one stream too early moves weights by a
+            // sizeable part of a step.
+            #expect(difference <= 1e-5 * moved, "differs by \(difference), moved \(moved)")
+        }
     }
 }

@@ -91,9 +91,10 @@ public final class BPNetwork: Model {
                 Kernels.reluBackward(below, activation: hidden[l - 1])
             }
             let input = l == 0 ? x : hidden[l - 1]
-            BLAS.gemm(input, transposeA: true, dz, into: layers[l].weightGradient)
-            Kernels.columnSums(dz, into: layers[l].biasGradient)
-            if let learningRate { optimizers[l].step(learningRate: learningRate) }
+            let (dw, db) = layers[l].gradientTargets(learningRate == nil ? nil : optimizers[l])
+            BLAS.gemm(input, transposeA: true, dz, into: dw.matrix, alpha: dw.alpha, beta: dw.firstBeta)
+            Kernels.columnSums(dz, into: db.matrix, alpha: db.alpha, beta: db.firstBeta)
+            if let learningRate { optimizers[l].stepFromTargets(learningRate: learningRate) }
         }
         return BatchStats(loss: loss, errors: b - correct, count: b)
     }

@@ -27,6 +27,8 @@ public final class FFNetwork: Model {
     /// Head weights (width x classes) for hidden layers >= headFromLayer; no bias (as in Hinton's code).
     let head: [Matrix?]
     let headGradient: [Matrix?]
+    /// Index of layer l's head weights among the head optimizer's parameters.
+    let headParameter: [Int?]
     let optimizers: [Optimizer]
     let headOptimizer: Optimizer
     let peerMeans: [Matrix]
@@ -79,6 +81,11 @@ public final class FFNetwork: Model {
         let headGradient = widths.indices.map { headLayers[$0] ? Matrix(rows: widths[$0], cols: classes, category: .gradients, ledger: ledger) : nil }
         self.head = head
         self.headGradient = headGradient
+        var next = 0
+        headParameter = headLayers.map { has in
+            defer { if has { next += 1 } }
+            return has ? next : nil
+        }
         optimizers = layers.map { config.optimizer.make($0.parameters, ledger: ledger) }
         headOptimizer = ff.head.make(widths.indices.compactMap { l in
             head[l].map { Parameter(value: $0, gradient: headGradient[l]!, decays: true) }
@@ -158,7 +165,7 @@ public final class FFNetwork: Model {
     private func firstLayer(_ overlay: Overlay) {
         let z = buffers.relu[0], n = widths[0], w1 = layers[0].weight, b1 = layers[0].bias.data
         let v = ff.labelValue, squares = rowScratch.row(2), inputs = Float(inputSize)
-        var neutralRow = columnViews[0].data
+        let neutralRow = columnViews[0].data
         if case .neutral = overlay {
             // Each place holds v / 10: the label term is (v / 10) * (sum of W1's 10 label rows).
             neutralRow.update(repeating: 0, count: n)
@@ -218,7 +225,7 @@ public final class FFNetwork: Model {
 
     public func trainBatch(_ x: Matrix, labels: UnsafePointer<Int32>, learningRateScale: Float) -> BatchStats {
         let stats = gradients(x, labels: labels, learningRate: config.optimizer.learningRate * learningRateScale)
-        headOptimizer.step(learningRate: ff.head.learningRate * learningRateScale)
+        headOptimizer.stepFromTargets(learningRate: ff.head.learningRate * learningRateScale)
         return stats
     }
 
@@ -228,10 +235,12 @@ public final class FFNetwork: Model {
         gradients(x, labels: labels, learningRate: nil)
     }
 
-    /// Streams 1-4; with a learning rate, each trained layer is updated once
-    /// the negative stream has passed it.
+    /// Streams 1-4; with a learning rate, gradients go to the optimizers'
+    /// targets and each trained layer is updated once the negative stream
+    /// has passed it.
     private func gradients(_ x: Matrix, labels: UnsafePointer<Int32>, learningRate: Float?) -> BatchStats {
         let b = x.rows
+        let training = learningRate != nil
         buffers.setRows(b)
         logits.setRows(b); probs.setRows(b); logitGradient.setRows(b)
         let invB = 1 / Float(b)
@@ -251,7 +260,9 @@ public final class FFNetwork: Model {
 
         // 2. Neutral again: the head's gradients from each layer's output.
         pass(.neutral) { l in
-            if let g = headGradient[l] { BLAS.gemm(buffers.output[l], transposeA: true, logitGradient, into: g) }
+            guard let g = headGradient[l], let i = headParameter[l] else { return }
+            let t = training ? headOptimizer.target(i) : GradientTarget(matrix: g)
+            BLAS.gemm(buffers.output[l], transposeA: true, logitGradient, into: t.matrix, alpha: t.alpha, beta: t.firstBeta)
         }
 
         // 3 and 4. Positive then negative: each layer's goodness loss and gradient.
@@ -270,10 +281,11 @@ public final class FFNetwork: Model {
                                                     scale: invB, gradient: h, goodness: rowScratch.row(1))
                 ffLoss += loss
                 if positive && ff.peerNormalization > 0 { addPeerTerm(l, h, invB) }
-                // dW (+)= input^T dZ: positives write, negatives accumulate.
-                BLAS.gemm(buffers.input[l], transposeA: true, h, into: layers[l].weightGradient, beta: positive ? 0 : 1)
-                Kernels.columnSums(h, into: layers[l].biasGradient, beta: positive ? 0 : 1)
-                if !positive, let learningRate { optimizers[l].step(learningRate: learningRate) }
+                // dW (+)= input^T dZ: positives come first, negatives add.
+                let (dw, db) = layers[l].gradientTargets(training ? optimizers[l] : nil)
+                BLAS.gemm(buffers.input[l], transposeA: true, h, into: dw.matrix, alpha: dw.alpha, beta: dw.beta(first: positive))
+                Kernels.columnSums(h, into: db.matrix, alpha: db.alpha, beta: db.beta(first: positive))
+                if !positive, let learningRate { optimizers[l].stepFromTargets(learningRate: learningRate) }
             }
         }
         return BatchStats(loss: ffLoss + headLoss, errors: b - headCorrect, count: b)

@@ -27,6 +27,14 @@ public final class DenseLayer {
     }
 
     public var parameterCount: Int { inputs * outputs + outputs }
+
+    /// Where a step adds the weight and bias gradients: into `optimizer`'s
+    /// targets when training (built over `parameters`), else into this
+    /// layer's gradient buffers.
+    func gradientTargets(_ optimizer: Optimizer?) -> (weight: GradientTarget, bias: GradientTarget) {
+        guard let optimizer else { return (GradientTarget(matrix: weightGradient), GradientTarget(matrix: biasGradient)) }
+        return (optimizer.target(0), optimizer.target(1))
+    }
 }
 
 extension TrainingConfig.OptimizerConfig {
