@@ -7,10 +7,12 @@ import Tensor
 /// The analytic memory plan against what the ledger counts: a buffer added
 /// to a trainer without the plan knowing (or a plan that forgets one) fails.
 @Suite struct MemoryPlanTests {
-    func build(_ algorithm: TrainingConfig.Algorithm, layers: String, batch: Int) throws -> (Ledger, MemoryPlan, Int) {
+    func build(_ algorithm: TrainingConfig.Algorithm, layers: String, batch: Int,
+               stackMemoryMiB: Int? = nil) throws -> (Ledger, MemoryPlan, Int) {
         var c = Preset.hinton.config(algorithm: algorithm, seed: 1)
         c.layers = layers
         c.batchSize = batch
+        c.ff.stackMemoryMiB = stackMemoryMiB
         let data = TrainingLoopTests.small
         let ledger = Ledger()
         let loop = try TrainingLoop(config: c, data: data, ledger: ledger)
@@ -28,7 +30,11 @@ import Tensor
 
     @Test(arguments: [TrainingConfig.Algorithm.ff, .bp], ["2x64", "3x40", "784-30-90-20"])
     func ledgerPeaksEqualThePlan(algorithm: TrainingConfig.Algorithm, layers: String) throws {
-        let (ledger, plan, parameters) = try build(algorithm, layers: layers, batch: 50)
+        for stack in [nil, 0] { try ledgerPeaksEqualThePlan(algorithm, layers: layers, stackMemoryMiB: stack) }
+    }
+
+    func ledgerPeaksEqualThePlan(_ algorithm: TrainingConfig.Algorithm, layers: String, stackMemoryMiB: Int?) throws {
+        let (ledger, plan, parameters) = try build(algorithm, layers: layers, batch: 50, stackMemoryMiB: stackMemoryMiB)
         let peak = ledger.snapshot().peak
         #expect(peak[.weights] == plan.weights)
         #expect(plan.weights == parameters * 4)
@@ -43,14 +49,33 @@ import Tensor
     }
 
     @Test func ffActivationsDoNotGrowWithDepthWhileBPsDo() throws {
-        func peak(_ a: TrainingConfig.Algorithm, _ layers: String) throws -> Int {
-            try #require(build(a, layers: layers, batch: 20).0.snapshot().peak[.activations])
+        func peak(_ a: TrainingConfig.Algorithm, _ layers: String, stack: Int? = 0) throws -> Int {
+            try #require(build(a, layers: layers, batch: 20, stackMemoryMiB: stack).0.snapshot().peak[.activations])
         }
         let ff2 = try peak(.ff, "2x800"), ff8 = try peak(.ff, "8x800")
         let bp2 = try peak(.bp, "2x800"), bp8 = try peak(.bp, "8x800")
         #expect(ff8 == ff2)
         #expect(bp8 > 2 * bp2)
         #expect(ff8 < bp8)
+        // Stacked streams double one layer's working set, which does not
+        // grow with depth; only the kept neutral outputs of head layers 2-8 do.
+        let stacked2 = try peak(.ff, "2x800", stack: nil), stacked8 = try peak(.ff, "8x800", stack: nil)
+        #expect(stacked8 - stacked2 == 6 * 20 * 800 * 4)
+        #expect(stacked2 > ff2)
+    }
+
+    /// Stacking is used while its extra buffers fit the budget: at the
+    /// paper's batch of 100, not at batch 10000, never with a budget of 0.
+    @Test func streamsAreStackedOnlyWithinTheBudget() {
+        func stacked(_ batch: Int, _ budget: Int?) -> Bool {
+            StreamLayout(batchSize: batch, inputSize: 784, widths: [2000, 2000, 2000, 2000], headUnits: 6000,
+                         budgetMiB: budget).stacked
+        }
+        #expect(stacked(100, nil))
+        #expect(stacked(1000, nil))
+        #expect(!stacked(10000, nil))
+        #expect(!stacked(100, 0))
+        #expect(stacked(10000, 1024))
     }
 
     @Test func ffPingBuffersAreOnlyAsWideAsWhatTheyHold() {

@@ -77,3 +77,38 @@ import Tensor
         }
     }
 }
+
+/// Streams 2-4 stacked into one GEMM per layer do the arithmetic of one
+/// stream at a time (up to GEMM rounding): same gradients, same losses,
+/// same weights after several steps.
+@Suite struct StackedStreamTests {
+    static func make(stackMemoryMiB: Int?) throws -> FFNetwork {
+        var config = UpdateOrderTests.config(.ff, .sgd)
+        config.ff.stackMemoryMiB = stackMemoryMiB
+        return try FFNetwork(config: config, inputSize: GradientCheckTests.inputSize, widths: UpdateOrderTests.widths,
+                             classes: 10, ledger: Ledger())
+    }
+
+    @Test func stackedStreamsTrainLikeOneStreamAtATime() throws {
+        let stacked = try Self.make(stackMemoryMiB: nil), single = try Self.make(stackMemoryMiB: 0)
+        #expect(stacked.layout.stacked && !single.layout.stacked)
+        let start = UpdateOrderTests.weights(stacked)
+        for step in 0..<3 {
+            let (x, labels) = GradientCheckTests.batchData(seed: UInt64(step + 1))
+            let (a, b) = labels.withUnsafeBufferPointer { l in
+                (stacked.trainBatch(x, labels: l.baseAddress!, learningRateScale: 1),
+                 single.trainBatch(x, labels: l.baseAddress!, learningRateScale: 1))
+            }
+            #expect(abs(a.loss - b.loss) <= 1e-5 * abs(b.loss), "step \(step): loss \(a.loss) vs \(b.loss)")
+            #expect(a.errors == b.errors)
+        }
+        let (a, b) = (UpdateOrderTests.weights(stacked), UpdateOrderTests.weights(single))
+        let difference = zip(a, b).map { abs($0 - $1) }.max()!
+        let moved = zip(a, start).map { abs($0 - $1) }.max()!
+        #expect(moved > 1e-3)
+        #expect(difference <= 1e-5 * moved, "differs by \(difference), moved \(moved)")
+        // The head's weights too: its gradients come from the stacked neutral stream.
+        let heads = [stacked, single].map { $0.head.compactMap { $0?.values }.flatMap { $0 } }
+        #expect(zip(heads[0], heads[1]).map { abs($0 - $1) }.max()! <= 1e-5 * heads[1].map(abs).max()!)
+    }
+}

@@ -3,15 +3,17 @@ import Tensor
 
 /// Supervised Forward-Forward (Hinton 2022, section 3.3, and his `ffnew.m`).
 ///
-/// Each batch runs four streams through the layers, one after another, each
-/// through the same three reused buffers, so activation memory does not grow
-/// with depth:
+/// Each batch runs four streams through the layers, each through the same
+/// three reused buffers, so activation memory does not grow with depth:
 /// 1. neutral label, forward only: the softmax head's logits, its loss and
 ///    gradient, and (hard) negative labels sampled from its prediction;
 /// 2. neutral again: the head's weight gradients from each layer's
 ///    normalised output (recomputed instead of stored for every layer);
 /// 3. positive (true label) and 4. negative (wrong label): per layer, the
 ///    goodness loss and the layer's weight gradient from its own input only.
+/// When `StreamLayout` allows, stream 1 keeps each head layer's output, so
+/// stream 2 needs no recomputation, and streams 3 and 4 go through each
+/// layer stacked, as one GEMM of two batches.
 /// Every parameter gets the update of the same gradients as in Hinton's
 /// code, where all are updated together; a layer's update is applied as
 /// soon as the negative stream leaves it (nothing later in the batch reads
@@ -33,7 +35,11 @@ public final class FFNetwork: Model {
     let headOptimizer: Optimizer
     let peerMeans: [Matrix]
 
+    let layout: StreamLayout
     let buffers: LayerBuffers
+    /// With a stacked layout, the positive and negative parts of `buffers`,
+    /// and each head layer's output of the neutral stream.
+    let stacks: (positive: LayerBuffers, negative: LayerBuffers, neutralOutputs: [Matrix?])?
     let logits: Matrix, probs: Matrix, logitGradient: Matrix
     let imageProduct: Matrix
     let scores: Matrix
@@ -61,6 +67,9 @@ public final class FFNetwork: Model {
         }
         guard ff.headFromLayer >= 1 && ff.headFromLayer <= widths.count else {
             throw .badValue(option: "--head-from", value: String(ff.headFromLayer), expected: "a hidden layer 1...\(widths.count)")
+        }
+        if let m = ff.stackMemoryMiB, m < 0 {
+            throw .badValue(option: "--stack-memory", value: String(m), expected: "0 or more MiB")
         }
         if ff.layerSchedule == .greedy && config.epochs < widths.count {
             throw .badValue(option: "--epochs", value: String(config.epochs),
@@ -98,13 +107,21 @@ public final class FFNetwork: Model {
         }
 
         let b = config.batchSize
-        buffers = LayerBuffers(rows: b, inputSize: inputSize, widths: widths, ledger: ledger)
+        layout = StreamLayout(batchSize: b, inputSize: inputSize, widths: widths,
+                              headUnits: StreamLayout.headUnits(widths: widths, fromLayer: ff.headFromLayer),
+                              budgetMiB: ff.stackMemoryMiB)
+        let buffers = LayerBuffers(rows: layout.rows, inputSize: inputSize, widths: widths, ledger: ledger)
+        self.buffers = buffers
+        stacks = layout.stacked ? (LayerBuffers(viewOf: buffers, rowOffset: 0, rows: b),
+                                   LayerBuffers(viewOf: buffers, rowOffset: b, rows: b),
+                                   widths.indices.map { headLayers[$0] ? Matrix(rows: b, cols: widths[$0], category: .activations, ledger: ledger) : nil })
+                                : nil
         logits = Matrix(rows: b, cols: classes, category: .activations, ledger: ledger)
         probs = Matrix(rows: b, cols: classes, category: .activations, ledger: ledger)
         logitGradient = Matrix(rows: b, cols: classes, category: .activations, ledger: ledger)
         imageProduct = Matrix(rows: b, cols: widths[0], category: .activations, ledger: ledger)
         scores = Matrix(rows: b, cols: classes, category: .activations, ledger: ledger)
-        rowScratch = Matrix(rows: 3, cols: b, category: .activations, ledger: ledger)
+        rowScratch = Matrix(rows: 3, cols: layout.rows, category: .activations, ledger: ledger)
         let columnScratch = Matrix(rows: 1, cols: widths.max()!, category: .activations, ledger: ledger)
         self.columnScratch = columnScratch
         columnViews = widths.map { Matrix(viewOf: columnScratch, rows: 1, cols: $0) }
@@ -163,7 +180,13 @@ public final class FFNetwork: Model {
     /// normalised into output[0]. Needs `prepareImageProduct` on this batch
     /// and W1 unchanged since.
     private func firstLayer(_ overlay: Overlay) {
-        let z = buffers.relu[0], n = widths[0], w1 = layers[0].weight, b1 = layers[0].bias.data
+        firstLayerReLU(overlay, into: buffers.relu[0])
+        Kernels.rmsNormalizeRows(buffers.relu[0], into: buffers.output[0], rms: rowScratch.data)
+    }
+
+    /// Layer 1's ReLU output for image product row r into z's row r.
+    private func firstLayerReLU(_ overlay: Overlay, into z: Matrix) {
+        let n = widths[0], w1 = layers[0].weight, b1 = layers[0].bias.data
         let v = ff.labelValue, squares = rowScratch.row(2), inputs = Float(inputSize)
         let neutralRow = columnViews[0].data
         if case .neutral = overlay {
@@ -185,12 +208,10 @@ public final class FFNetwork: Model {
             let base = imageProduct.row(r), out = z.row(r), a = value * inv
             for j in 0..<n { out[j] = max(0, base[j] * inv + a * labelRow[j] + b1[j]) }
         }
-        Kernels.rmsNormalizeRows(z, into: buffers.output[0], rms: rowScratch.data)
     }
 
     /// The normalised, overlaid network input (layer 1's weight gradient needs it).
-    private func prepareInput(_ x: Matrix, labels: UnsafePointer<Int32>) {
-        let input = buffers.first
+    private func prepareInput(_ x: Matrix, labels: UnsafePointer<Int32>, into input: Matrix) {
         copyImages(x, into: input)
         LabelOverlay.oneHot(input, labels: labels, value: ff.labelValue)
         Kernels.rmsNormalizeRows(input, into: input, rms: rowScratch.data)
@@ -246,10 +267,13 @@ public final class FFNetwork: Model {
         let invB = 1 / Float(b)
 
         // 1. Neutral label: head logits, head loss and gradient, negatives.
+        let stacked = stacks != nil && b == batchSize && activeLayer == nil
         prepareImageProduct(x)
         logits.fill(0)
         pass(.neutral) { l in
-            if let s = head[l] { BLAS.gemm(buffers.output[l], s, into: logits, beta: 1) }
+            guard let s = head[l] else { return }
+            BLAS.gemm(buffers.output[l], s, into: logits, beta: 1)
+            if stacked, let kept = stacks?.neutralOutputs[l] { kept.data.update(from: buffers.output[l].data, count: kept.count) }
         }
         let (headLoss, headCorrect) = Kernels.softmaxCrossEntropy(
             logits: logits, labels: labels, probs: probs, gradient: logitGradient, scale: invB)
@@ -258,37 +282,78 @@ public final class FFNetwork: Model {
         case .random: NegativeLabels.random(negativeLabels, labels: labels, count: b, classes: classes, rng: &rng)
         }
 
-        // 2. Neutral again: the head's gradients from each layer's output.
-        pass(.neutral) { l in
-            guard let g = headGradient[l], let i = headParameter[l] else { return }
-            let t = training ? headOptimizer.target(i) : GradientTarget(matrix: g)
-            BLAS.gemm(buffers.output[l], transposeA: true, logitGradient, into: t.matrix, alpha: t.alpha, beta: t.firstBeta)
-        }
-
-        // 3 and 4. Positive then negative: each layer's goodness loss and gradient.
+        let negatives = UnsafePointer(negativeLabels)
         var ffLoss = 0.0
-        for pass in 0..<2 {
-            let positive = pass == 0
-            let passLabels = positive ? labels : UnsafePointer(negativeLabels)
-            prepareInput(x, labels: passLabels)
+        if stacked, let stacks {
+            // 2. from the kept outputs; 3 and 4 stacked: one GEMM per layer for both.
             for l in layers.indices {
-                if let active = activeLayer, l > active { break }
-                if l == 0 { firstLayer(.labels(passLabels)) } else { forward(l) }
-                guard activeLayer == nil || activeLayer == l else { continue }
-                let h = buffers.relu[l]
-                if positive && ff.peerNormalization > 0 { updatePeerMeans(l, h) }
-                let (loss, _) = Kernels.ffLayerLoss(activations: h, positive: positive, threshold: threshold(l),
-                                                    scale: invB, gradient: h, goodness: rowScratch.row(1))
-                ffLoss += loss
-                if positive && ff.peerNormalization > 0 { addPeerTerm(l, h, invB) }
-                // dW (+)= input^T dZ: positives come first, negatives add.
-                let (dw, db) = layers[l].gradientTargets(training ? optimizers[l] : nil)
-                BLAS.gemm(buffers.input[l], transposeA: true, h, into: dw.matrix, alpha: dw.alpha, beta: dw.beta(first: positive))
-                Kernels.columnSums(h, into: db.matrix, alpha: db.alpha, beta: db.beta(first: positive))
-                if !positive, let learningRate { optimizers[l].stepFromTargets(learningRate: learningRate) }
+                if let kept = stacks.neutralOutputs[l] { addHeadGradient(l, from: kept, training: training) }
+            }
+            prepareInput(x, labels: labels, into: stacks.positive.first)
+            prepareInput(x, labels: negatives, into: stacks.negative.first)
+            buffers.setRows(2 * b)
+            for l in layers.indices {
+                if l == 0 {
+                    firstLayerReLU(.labels(labels), into: stacks.positive.relu[0])
+                    firstLayerReLU(.labels(negatives), into: stacks.negative.relu[0])
+                    Kernels.rmsNormalizeRows(buffers.relu[0], into: buffers.output[0], rms: rowScratch.data)
+                } else {
+                    forward(l)
+                }
+                ffLoss += goodnessLoss(l, stacks.positive.relu[l], positive: true, invB)
+                ffLoss += goodnessLoss(l, stacks.negative.relu[l], positive: false, invB)
+                addLayerGradient(l, input: buffers.input[l], dz: buffers.relu[l], first: true,
+                                 training: training, step: learningRate)
+            }
+        } else {
+            // 2. Neutral again: the head's gradients from each layer's output.
+            pass(.neutral) { l in addHeadGradient(l, from: buffers.output[l], training: training) }
+
+            // 3 and 4. Positive then negative: each layer's goodness loss and gradient.
+            for pass in 0..<2 {
+                let positive = pass == 0
+                let passLabels = positive ? labels : negatives
+                prepareInput(x, labels: passLabels, into: buffers.first)
+                for l in layers.indices {
+                    if let active = activeLayer, l > active { break }
+                    if l == 0 { firstLayer(.labels(passLabels)) } else { forward(l) }
+                    guard activeLayer == nil || activeLayer == l else { continue }
+                    ffLoss += goodnessLoss(l, buffers.relu[l], positive: positive, invB)
+                    // Positives come first, negatives add and end the layer's step.
+                    addLayerGradient(l, input: buffers.input[l], dz: buffers.relu[l], first: positive,
+                                     training: training, step: positive ? nil : learningRate)
+                }
             }
         }
         return BatchStats(loss: ffLoss + headLoss, errors: b - headCorrect, count: b)
+    }
+
+    /// Layer l's head-weight gradient, output^T dlogits, from a neutral stream's output.
+    private func addHeadGradient(_ l: Int, from output: Matrix, training: Bool) {
+        guard let g = headGradient[l], let i = headParameter[l] else { return }
+        let t = training ? headOptimizer.target(i) : GradientTarget(matrix: g)
+        BLAS.gemm(output, transposeA: true, logitGradient, into: t.matrix, alpha: t.alpha, beta: t.firstBeta)
+    }
+
+    /// A stream's goodness loss at layer l; turns its ReLU output h into dL/dz
+    /// in place (with the peer-normalisation term on the positive stream).
+    private func goodnessLoss(_ l: Int, _ h: Matrix, positive: Bool, _ invB: Float) -> Double {
+        let peer = positive && ff.peerNormalization > 0
+        if peer { updatePeerMeans(l, h) }
+        let (loss, _) = Kernels.ffLayerLoss(activations: h, positive: positive, threshold: threshold(l),
+                                            scale: invB, gradient: h, goodness: rowScratch.row(1))
+        if peer { addPeerTerm(l, h, invB) }
+        return loss
+    }
+
+    /// dW (+)= input^T dz and db (+)= sum dz into the optimizer's targets when
+    /// training (else the gradient buffers); with a learning rate, then the
+    /// layer's update.
+    private func addLayerGradient(_ l: Int, input: Matrix, dz: Matrix, first: Bool, training: Bool, step learningRate: Float?) {
+        let (dw, db) = layers[l].gradientTargets(training ? optimizers[l] : nil)
+        BLAS.gemm(input, transposeA: true, dz, into: dw.matrix, alpha: dw.alpha, beta: dw.beta(first: first))
+        Kernels.columnSums(dz, into: db.matrix, alpha: db.alpha, beta: db.beta(first: first))
+        if let learningRate { optimizers[l].stepFromTargets(learningRate: learningRate) }
     }
 
     /// Running mean activity per unit, from the positive pass (Hinton: 0.9 / 0.1).

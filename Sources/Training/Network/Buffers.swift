@@ -31,6 +31,18 @@ final class LayerBuffers {
         relu = widths.indices.map { Matrix(viewOf: hidden, rows: rows, cols: widths[$0]) }
     }
 
+    /// `rows` rows of every buffer of `whole`, from `rowOffset` on: one
+    /// stream's part of stacked buffers.
+    init(viewOf whole: LayerBuffers, rowOffset: Int, rows: Int) {
+        self.rows = rows
+        ping = whole.ping
+        hidden = whole.hidden
+        func part(_ m: [Matrix]) -> [Matrix] { m.map { Matrix(viewOf: $0, rowOffset: rowOffset, rows: rows, cols: $0.cols) } }
+        input = part(whole.input)
+        relu = part(whole.relu)
+        output = part(whole.output)
+    }
+
     /// Columns of the two ping-pong buffers.
     static func pingWidths(inputSize: Int, widths: [Int]) -> [Int] {
         let odd = widths.indices.filter { $0 % 2 == 1 }.map { widths[$0] }

@@ -20,7 +20,7 @@ public struct MemoryPlan: Codable, Sendable, Equatable {
         let b = config.batchSize
         let sizes = [inputSize] + widths
         let hidden = widths.indices.reduce(0) { $0 + sizes[$1] * sizes[$1 + 1] + sizes[$1 + 1] }
-        let headUnits = widths.indices.filter { $0 + 1 >= config.ff.headFromLayer }.reduce(0) { $0 + widths[$1] }
+        let headUnits = StreamLayout.headUnits(widths: widths, fromLayer: config.ff.headFromLayer)
         // SGD keeps one velocity per parameter, Adam two moments.
         func moments(_ o: TrainingConfig.OptimizerConfig) -> Int { o.kind == .adam ? 2 : 1 }
         switch config.algorithm {
@@ -36,11 +36,15 @@ public struct MemoryPlan: Codable, Sendable, Equatable {
             weights = (hidden + headUnits * classes) * f
             optimizer = (hidden * moments(config.optimizer) + headUnits * classes * moments(config.ff.head)) * f
             // One layer's working set (input, ReLU output, normalised output)
-            // in two ping-pong buffers and one ReLU buffer, whatever the depth;
-            // layer 1's image product, shared by every pass over a batch; logits, probabilities, their gradient
-            // and label scores; per-row and per-unit scratch.
-            let ping = LayerBuffers.pingWidths(inputSize: inputSize, widths: widths).reduce(0, +)
-            activations = (b * (ping + widths.max()! + widths[0] + 4 * classes + 3) + widths.max()!) * f
+            // in two ping-pong buffers and one ReLU buffer, and per-row
+            // scratch, whatever the depth, for one batch or two stacked (which
+            // also keep the neutral stream's head-layer outputs); layer 1's
+            // image product, shared by every pass over a batch; logits,
+            // probabilities, their gradient and label scores; per-unit scratch.
+            let layout = StreamLayout(batchSize: b, inputSize: inputSize, widths: widths, headUnits: headUnits,
+                                      budgetMiB: config.ff.stackMemoryMiB)
+            activations = layout.rows * StreamLayout.bytesPerRow(inputSize: inputSize, widths: widths)
+                + (b * (widths[0] + 4 * classes + (layout.stacked ? headUnits : 0)) + widths.max()!) * f
             // Peer normalisation's running mean activity per unit.
             other = widths.reduce(0, +) * f
         }

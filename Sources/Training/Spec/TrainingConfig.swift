@@ -82,6 +82,10 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
         /// strongly correlated pixels otherwise make every unit's first
         /// updates point the same way until the layers die.
         public var centerInputs: Bool? = nil
+        /// Extra activation memory (MiB) FF may use to stack a batch's
+        /// neutral, positive and negative streams into one GEMM per layer
+        /// (`StreamLayout`); nil: 64 MiB; 0: one stream at a time.
+        public var stackMemoryMiB: Int? = nil
         /// The softmax head's own optimizer.
         public var head = OptimizerConfig(kind: .sgd, learningRate: 0.1, momentum: 0.9, dampening: 0.9,
                                           weightDecay: 0.003, decayStyle: .separate)
@@ -97,6 +101,7 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
             case goodnessFromLayer = "goodness_from_layer"
             case headFromLayer = "head_from_layer"
             case centerInputs = "center_inputs"
+            case stackMemoryMiB = "stack_memory_mib"
         }
     }
 
