@@ -1,17 +1,36 @@
 import Foundation
 
 /// A parameter tensor and the gradient accumulated for it.
-public struct Parameter {
+public final class Parameter {
     public let value: Matrix
-    public let gradient: Matrix
     /// Whether weight decay applies (usually not to biases).
     public let decays: Bool
+    private let ledger: Ledger
+    private var storedGradient: Matrix?
 
+    /// A parameter with its own gradient buffer.
     public init(value: Matrix, gradient: Matrix, decays: Bool) {
         precondition(value.rows == gradient.rows && value.cols == gradient.cols, "gradient shape differs")
         self.value = value
-        self.gradient = gradient
         self.decays = decays
+        ledger = .shared
+        storedGradient = gradient
+    }
+
+    /// A parameter whose gradient buffer is allocated (in `ledger`) on
+    /// first use: training with SGD adds gradients into the optimizer's
+    /// state instead, so it never holds this buffer.
+    public init(value: Matrix, decays: Bool, ledger: Ledger) {
+        self.value = value
+        self.decays = decays
+        self.ledger = ledger
+    }
+
+    public var gradient: Matrix {
+        if let g = storedGradient { return g }
+        let g = Matrix(rows: value.rows, cols: value.cols, category: .gradients, ledger: ledger)
+        storedGradient = g
+        return g
     }
 }
 

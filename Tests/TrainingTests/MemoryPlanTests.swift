@@ -8,8 +8,10 @@ import Tensor
 /// to a trainer without the plan knowing (or a plan that forgets one) fails.
 @Suite struct MemoryPlanTests {
     func build(_ algorithm: TrainingConfig.Algorithm, layers: String, batch: Int,
-               stackMemoryMiB: Int? = nil) throws -> (Ledger, MemoryPlan, Int) {
+               stackMemoryMiB: Int? = nil, optimizer: TrainingConfig.OptimizerKind = .sgd) throws -> (Ledger, MemoryPlan, Int) {
         var c = Preset.hinton.config(algorithm: algorithm, seed: 1)
+        c.optimizer.kind = optimizer
+        c.ff.head.kind = optimizer
         c.layers = layers
         c.batchSize = batch
         c.ff.stackMemoryMiB = stackMemoryMiB
@@ -30,11 +32,16 @@ import Tensor
 
     @Test(arguments: [TrainingConfig.Algorithm.ff, .bp], ["2x64", "3x40", "784-30-90-20"])
     func ledgerPeaksEqualThePlan(algorithm: TrainingConfig.Algorithm, layers: String) throws {
-        for stack in [nil, 0] { try ledgerPeaksEqualThePlan(algorithm, layers: layers, stackMemoryMiB: stack) }
+        for stack in [nil, 0] { try ledgerPeaksEqualThePlan(algorithm, layers: layers, stackMemoryMiB: stack, optimizer: .sgd) }
+        try ledgerPeaksEqualThePlan(algorithm, layers: layers, stackMemoryMiB: nil, optimizer: .adam)
     }
 
-    func ledgerPeaksEqualThePlan(_ algorithm: TrainingConfig.Algorithm, layers: String, stackMemoryMiB: Int?) throws {
-        let (ledger, plan, parameters) = try build(algorithm, layers: layers, batch: 50, stackMemoryMiB: stackMemoryMiB)
+    func ledgerPeaksEqualThePlan(_ algorithm: TrainingConfig.Algorithm, layers: String, stackMemoryMiB: Int?,
+                                 optimizer: TrainingConfig.OptimizerKind) throws {
+        let (ledger, plan, parameters) = try build(algorithm, layers: layers, batch: 50, stackMemoryMiB: stackMemoryMiB,
+                                                   optimizer: optimizer)
+        // SGD takes gradients into its velocity, Adam into gradient buffers.
+        #expect((plan.gradients == 0) == (optimizer == .sgd))
         let peak = ledger.snapshot().peak
         #expect(peak[.weights] == plan.weights)
         #expect(plan.weights == parameters * 4)

@@ -28,7 +28,8 @@ public final class FFNetwork: Model {
     public let layers: [DenseLayer]
     /// Head weights (width x classes) for hidden layers >= headFromLayer; no bias (as in Hinton's code).
     let head: [Matrix?]
-    let headGradient: [Matrix?]
+    /// Layer l's head weights as a parameter (its gradient is allocated on first use).
+    let headParameters: [Parameter?]
     /// Index of layer l's head weights among the head optimizer's parameters.
     let headParameter: [Int?]
     let optimizers: [Optimizer]
@@ -87,18 +88,16 @@ public final class FFNetwork: Model {
         layers = widths.indices.map { DenseLayer(inputs: sizes[$0], outputs: widths[$0], rng: &initRNG, ledger: ledger) }
         let headLayers = widths.indices.map { $0 + 1 >= ff.headFromLayer }
         let head = widths.indices.map { headLayers[$0] ? Matrix(rows: widths[$0], cols: classes, category: .weights, ledger: ledger) : nil }
-        let headGradient = widths.indices.map { headLayers[$0] ? Matrix(rows: widths[$0], cols: classes, category: .gradients, ledger: ledger) : nil }
         self.head = head
-        self.headGradient = headGradient
+        let headParameters = head.map { $0.map { Parameter(value: $0, decays: true, ledger: ledger) } }
+        self.headParameters = headParameters
         var next = 0
         headParameter = headLayers.map { has in
             defer { if has { next += 1 } }
             return has ? next : nil
         }
         optimizers = layers.map { config.optimizer.make($0.parameters, ledger: ledger) }
-        headOptimizer = ff.head.make(widths.indices.compactMap { l in
-            head[l].map { Parameter(value: $0, gradient: headGradient[l]!, decays: true) }
-        }, ledger: ledger)
+        headOptimizer = ff.head.make(headParameters.compactMap { $0 }, ledger: ledger)
         // Hinton starts every unit's running mean activity at 0.5.
         peerMeans = widths.map {
             let m = Matrix(rows: 1, cols: $0, category: .other, ledger: ledger)
@@ -330,8 +329,8 @@ public final class FFNetwork: Model {
 
     /// Layer l's head-weight gradient, output^T dlogits, from a neutral stream's output.
     private func addHeadGradient(_ l: Int, from output: Matrix, training: Bool) {
-        guard let g = headGradient[l], let i = headParameter[l] else { return }
-        let t = training ? headOptimizer.target(i) : GradientTarget(matrix: g)
+        guard let p = headParameters[l], let i = headParameter[l] else { return }
+        let t = training ? headOptimizer.target(i) : .gradient(of: p)
         BLAS.gemm(output, transposeA: true, logitGradient, into: t.matrix, alpha: t.alpha, beta: t.firstBeta)
     }
 

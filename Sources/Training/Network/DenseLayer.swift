@@ -1,14 +1,14 @@
 import Tensor
 
 /// A fully connected layer's parameters and their gradients:
-/// z = x W + b with W of shape inputs x outputs.
+/// z = x W + b with W of shape inputs x outputs. Gradient buffers are
+/// allocated on first use (see `Parameter`).
 public final class DenseLayer {
     public let inputs: Int
     public let outputs: Int
     public let weight: Matrix
     public let bias: Matrix
-    public let weightGradient: Matrix
-    public let biasGradient: Matrix
+    public let parameters: [Parameter]
 
     /// Weights N(0, 1/fan_in) (Hinton's initialisation), biases 0.
     public init(inputs: Int, outputs: Int, rng: inout RNG, ledger: Ledger = .shared) {
@@ -16,15 +16,13 @@ public final class DenseLayer {
         self.outputs = outputs
         weight = Matrix(rows: inputs, cols: outputs, category: .weights, ledger: ledger)
         bias = Matrix(rows: 1, cols: outputs, category: .weights, ledger: ledger)
-        weightGradient = Matrix(rows: inputs, cols: outputs, category: .gradients, ledger: ledger)
-        biasGradient = Matrix(rows: 1, cols: outputs, category: .gradients, ledger: ledger)
+        parameters = [Parameter(value: weight, decays: true, ledger: ledger),
+                      Parameter(value: bias, decays: false, ledger: ledger)]
         rng.fillNormal(weight, std: 1 / Float(inputs).squareRoot())
     }
 
-    public var parameters: [Parameter] {
-        [Parameter(value: weight, gradient: weightGradient, decays: true),
-         Parameter(value: bias, gradient: biasGradient, decays: false)]
-    }
+    public var weightGradient: Matrix { parameters[0].gradient }
+    public var biasGradient: Matrix { parameters[1].gradient }
 
     public var parameterCount: Int { inputs * outputs + outputs }
 
@@ -32,7 +30,7 @@ public final class DenseLayer {
     /// targets when training (built over `parameters`), else into this
     /// layer's gradient buffers.
     func gradientTargets(_ optimizer: Optimizer?) -> (weight: GradientTarget, bias: GradientTarget) {
-        guard let optimizer else { return (GradientTarget(matrix: weightGradient), GradientTarget(matrix: biasGradient)) }
+        guard let optimizer else { return (.gradient(of: parameters[0]), .gradient(of: parameters[1])) }
         return (optimizer.target(0), optimizer.target(1))
     }
 }

@@ -21,13 +21,16 @@ public struct MemoryPlan: Codable, Sendable, Equatable {
         let sizes = [inputSize] + widths
         let hidden = widths.indices.reduce(0) { $0 + sizes[$1] * sizes[$1 + 1] + sizes[$1 + 1] }
         let headUnits = StreamLayout.headUnits(widths: widths, fromLayer: config.ff.headFromLayer)
-        // SGD keeps one velocity per parameter, Adam two moments.
+        // SGD keeps one velocity per parameter, Adam two moments. SGD takes
+        // gradients straight into its velocity; Adam needs them in buffers.
         func moments(_ o: TrainingConfig.OptimizerConfig) -> Int { o.kind == .adam ? 2 : 1 }
+        func buffers(_ o: TrainingConfig.OptimizerConfig) -> Int { o.kind == .adam ? 1 : 0 }
         switch config.algorithm {
         case .bp:
             let parameters = hidden + widths.last! * classes + classes
             weights = parameters * f
             optimizer = parameters * moments(config.optimizer) * f
+            gradients = parameters * buffers(config.optimizer) * f
             // Every hidden activation is kept for the backward pass, plus
             // dL/dz of two adjacent layers at a time, the logits and their softmax.
             activations = b * (widths.reduce(0, +) + 2 * max(widths.max()!, classes) + 2 * classes) * f
@@ -35,6 +38,7 @@ public struct MemoryPlan: Codable, Sendable, Equatable {
         case .ff:
             weights = (hidden + headUnits * classes) * f
             optimizer = (hidden * moments(config.optimizer) + headUnits * classes * moments(config.ff.head)) * f
+            gradients = (hidden * buffers(config.optimizer) + headUnits * classes * buffers(config.ff.head)) * f
             // One layer's working set (input, ReLU output, normalised output)
             // in two ping-pong buffers and one ReLU buffer, and per-row
             // scratch, whatever the depth, for one batch or two stacked (which
@@ -48,7 +52,6 @@ public struct MemoryPlan: Codable, Sendable, Equatable {
             // Peer normalisation's running mean activity per unit.
             other = widths.reduce(0, +) * f
         }
-        gradients = weights
         // The images as Float32, and one batch buffer each for training and test.
         dataset = (examples + 2 * b + (centered && config.algorithm == .ff ? 1 : 0)) * inputSize * f
     }

@@ -12,6 +12,8 @@ struct BenchGrid: ParsableArguments {
     @Option(help: "Hidden layers, comma-separated (COUNTxWIDTH each).") var layers: String = "2x500,4x2000"
     @Option(name: .customLong("batch-sizes"), help: "Mini-batch sizes, comma-separated.") var batchSizes: String = "100,1000"
     @Option(help: "BLAS threads (default: OpenBLAS's own choice).") var threads: Int?
+    @Option(name: .customLong("stack-memory"), help: "FF: MiB allowed for stacked streams, as in 'ffbench train' (default 64; 0: one stream at a time).")
+    var stackMemory: Int?
     @OptionGroup var data: DataDirectoryOption
 
     /// Every (algorithm, layers, batch size) configuration, with the
@@ -29,6 +31,7 @@ struct BenchGrid: ParsableArguments {
                 for a in algorithms.split(separator: ",") {
                     var args = ["--algorithm", String(a), "--layers", String(l), "--batch-size", String(b)]
                     if let threads { args += ["--threads", String(threads)] }
+                    if let stackMemory { args += ["--stack-memory", String(stackMemory)] }
                     out.append(try TrainOptions.parse(args).config())
                 }
             }
@@ -36,9 +39,10 @@ struct BenchGrid: ParsableArguments {
         return out
     }
 
-    /// Arguments that give a child process the same data and threads.
+    /// Arguments that give a child process the same data, threads and stacking budget.
     var childArguments: [String] {
-        (threads.map { ["--threads", String($0)] } ?? []) + (data.dataDirectory.map { ["--data-dir", $0] } ?? [])
+        (threads.map { ["--threads", String($0)] } ?? []) + (stackMemory.map { ["--stack-memory", String($0)] } ?? [])
+            + (data.dataDirectory.map { ["--data-dir", $0] } ?? [])
     }
 }
 
