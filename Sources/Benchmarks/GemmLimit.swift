@@ -39,7 +39,10 @@ public struct GemmLimit: Codable, Sendable {
     /// On a shared machine another tenant can slow a whole round; a limit
     /// taken from such a round would make the trainer look better than the
     /// BLAS, so the limit is sgemm's best sustained speed.
-    public static func measure(_ calls: [GemmShape], minSeconds: Double = 0.3, rounds: Int = 3) -> GemmLimit {
+    /// `afterEachRound` runs between rounds: a trainer timed there
+    /// meets the same machine states as the limit.
+    public static func measure(_ calls: [GemmShape], minSeconds: Double = 0.3, rounds: Int = 3,
+                               afterEachRound: () -> Void = {}) -> GemmLimit {
         var counts: [GemmShape: Int] = [:]
         var order: [GemmShape] = []
         for c in calls {
@@ -51,6 +54,7 @@ public struct GemmLimit: Codable, Sendable {
             for (i, shape) in order.enumerated() {
                 best[i] = min(best[i], time(shape, minSeconds: minSeconds / Double(rounds)))
             }
+            afterEachRound()
         }
         let shapes = order.indices.map { ShapeTime(shape: order[$0], callsPerStep: counts[order[$0]]!, secondsPerCall: best[$0]) }
         return GemmLimit(shapes: shapes, flops: calls.reduce(0) { $0 + $1.flops },

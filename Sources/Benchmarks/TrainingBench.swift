@@ -77,9 +77,13 @@ public struct TrainingBench: Codable, Sendable {
                                sampleInterval: Double, databasePath: String) throws -> TrainingBench {
         let ledger = Ledger()
         let loop = try TrainingLoop(config: config, data: data, ledger: ledger)
-        let step = StepTiming.measure(loop.model, data: data, batchSize: config.batchSize, steps: steps,
-                                      minSeconds: minStepSeconds, ledger: ledger)
-        let limit = GemmLimit.measure(step.calls)
+        // Step rounds alternate with the limit's rounds; each side keeps its best.
+        let timer = StepTimer(loop.model, data: data, batchSize: config.batchSize, ledger: ledger)
+        let rounds = 3
+        let limit = GemmLimit.measure(timer.calls, rounds: rounds) {
+            timer.round(steps: (steps + rounds - 1) / rounds, minSeconds: minStepSeconds / Double(rounds))
+        }
+        let step = timer.result()
         var one = config
         one.epochs = 1
         let overhead = try RecorderOverhead.measure(config: one, data: data, pairs: pairs, interval: sampleInterval,

@@ -52,10 +52,11 @@ struct BenchTraining: ParsableCommand {
         abstract: "FF and BP training speed against sgemm at the same shapes, recorder overhead and memory.",
         discussion: """
         For each configuration, in one run: one training step's GEMM calls are
-        recorded and each shape is timed alone (the limit); training steps are
-        timed and the time inside sgemm measured; then a whole epoch is timed
-        without and with recording. Memory is measured in a fresh process per
-        configuration (ffbench bench memory).
+        recorded; in three alternating rounds, each shape is timed alone (the
+        limit) and training steps are timed with the time inside sgemm
+        measured, and each side keeps its best round's median; then a whole
+        epoch is timed without and with recording. Memory is measured in a
+        fresh process per configuration (ffbench bench memory).
 
         Example:
           ffbench bench training --layers 4x2000 --batch-sizes 100 --threads 2
@@ -119,9 +120,9 @@ struct BenchTraining: ParsableCommand {
     private func printText(_ r: TrainingBench) {
         let pct = { (x: Double) in String(format: "%.1f %%", 100 * x) }
         print("\(r.algorithm) \(r.layers), batch \(r.batchSize), \(r.threads) BLAS thread(s), MNIST")
-        print(String(format: "  step %.4f s, %.2f GFLOP: %.1f GFLOP/s; sgemm alone at these %d shapes %.1f GFLOP/s; efficiency %@",
-                     r.step.stepSeconds, r.step.flops / 1e9, r.achievedGflops, r.limit.shapes.count, r.limit.gflops,
-                     pct(r.efficiency)))
+        print(String(format: "  step %.4f s (mean of all %d steps %.4f s), %.2f GFLOP: %.1f GFLOP/s; sgemm alone at these %d shapes %.1f GFLOP/s; efficiency %@",
+                     r.step.stepSeconds, r.step.steps, r.step.meanStepSeconds, r.step.flops / 1e9, r.achievedGflops,
+                     r.limit.shapes.count, r.limit.gflops, pct(r.efficiency)))
         print("  time outside sgemm: \(pct(r.step.outsideGemmShare)) of the step; "
               + "ledger allocations after the first step: \(r.step.allocationsAfterFirstStep)")
         print(String(format: "  epoch (%d batches, median of %d) %.2f s; recorded every %.0f ms %.2f s: recorder overhead %+.2f %%",
