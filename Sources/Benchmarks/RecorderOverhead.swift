@@ -6,8 +6,9 @@ import Recorder
 import Training
 
 /// Measures what recording costs: whole epochs of the same model trained
-/// alternately without and with a recorder sampling every `interval`
-/// (A B A B …, so machine drift hits both alike).
+/// alternately without and with a recorder sampling every `interval`, in
+/// pairs whose order alternates (A B B A A B …), so machine drift and
+/// whatever the second epoch of a pair pays hit both alike.
 public struct RecorderOverhead: Codable, Sendable {
     public var config: String
     public var sampleInterval: Double
@@ -47,10 +48,11 @@ public struct RecorderOverhead: Codable, Sendable {
         let store = try RunStore.open(databasePath)
         var samples = 0
         var ids: [String] = []
-        for _ in 0..<pairs {
+        for pair in 0..<pairs {
             var one = config
             one.epochs = 1
-            plain.append(try epochSeconds(one, data, recorder: nil, batchLimit: batchLimit))
+            let plainFirst = pair % 2 == 0
+            if plainFirst { plain.append(try epochSeconds(one, data, recorder: nil, batchLimit: batchLimit)) }
             let run = RunRecord(study: "bench", arm: "recorder-overhead", algorithm: config.algorithm.rawValue,
                                 dataset: data.info.id.rawValue, layers: config.layers, batchSize: config.batchSize,
                                 epochs: 1, seed: Int64(bitPattern: config.seed), hostname: ProcessInfo.processInfo.hostName,
@@ -60,6 +62,7 @@ public struct RecorderOverhead: Codable, Sendable {
             try recorder.finish(status: .completed)
             samples += try store.sampleCount(run.id)
             ids.append(run.id)
+            if !plainFirst { plain.append(try epochSeconds(one, data, recorder: nil, batchLimit: batchLimit)) }
         }
         return RecorderOverhead(config: "\(config.algorithm.rawValue) \(config.layers) batch \(config.batchSize)",
                                 sampleInterval: interval, plainSeconds: plain, recordedSeconds: recorded, samplesWritten: samples,

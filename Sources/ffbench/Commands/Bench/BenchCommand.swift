@@ -18,7 +18,7 @@ struct BenchCommand: ParsableCommand {
         memory: peak RSS and ledger peaks against the analytic minimum, one
         fresh process per configuration.
         recorder: epoch time of the same model trained without and with recording
-        (alternating, --pairs times), and the relative overhead of recording.
+        (--pairs pairs, in alternating order), and the relative overhead of recording.
         analysis: time to compute every comparison of a large run database.
 
         Example:
