@@ -33,12 +33,11 @@ public struct StepTiming: Codable, Sendable {
         case allocationsAfterFirstStep = "allocations_after_first_step"
     }
 
-    /// One warm-up step, then `rounds` rounds of at least `steps` steps and
-    /// `minSeconds / rounds` seconds each.
+    /// One warm-up step, then one round of at least `steps` steps and `minSeconds`.
     public static func measure(_ model: Model, data: Dataset, batchSize: Int, steps: Int, minSeconds: Double = 0,
-                               rounds: Int = 1, ledger: Ledger) -> StepTiming {
+                               ledger: Ledger) -> StepTiming {
         let timer = StepTimer(model, data: data, batchSize: batchSize, ledger: ledger)
-        for _ in 0..<rounds { timer.round(steps: steps, minSeconds: minSeconds / Double(rounds)) }
+        timer.round(steps: steps, minSeconds: minSeconds)
         return timer.result()
     }
 }

@@ -68,6 +68,14 @@ public protocol Optimizer: AnyObject {
     func stepFromTargets(learningRate: Float)
 }
 
+extension Optimizer {
+    /// Where a step adds parameter i's gradient: the optimizer's target when
+    /// training, else the parameter's own gradient buffer (for inspection).
+    public func target(_ i: Int, training: Bool) -> GradientTarget {
+        training ? target(i) : .gradient(of: parameters[i])
+    }
+}
+
 /// SGD with momentum and weight decay.
 ///
 /// v = momentum * v + (1 - dampening) * g', w -= lr * v' where

@@ -44,7 +44,7 @@ import Testing
         (["--epochs=-3"], "--epochs -3"),
         (["--batch-size", "70000"], "larger than the training set"),
         (["--frobnicate"], "--frobnicate"),
-        (["--stack-memory=-1"], "--stack-memory -1"),
+        (["--stack-memory=-1"], "--stack-memory '-1'"),
     ])
     func badInputIsOneLineAndStatusTwo(args: [String], mentions: String) throws {
         let r = try CLI.run(["train", "--epochs", "1"] + args)

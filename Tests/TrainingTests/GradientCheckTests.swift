@@ -90,7 +90,7 @@ import Tensor
                 }
                 return F64.crossEntropy(logits, y)
             }
-            let got = net.headParameters[l]!.gradient.values.map(Double.init)
+            let got = net.headOptimizer.parameters[net.headIndex[l]!].gradient.values.map(Double.init)
             #expect(F64.relativeError(got, F64.gradient(heads[l], loss)) <= 1e-4, "head from layer \(l + 1)")
         }
     }

@@ -91,7 +91,9 @@ public final class BPNetwork: Model {
                 Kernels.reluBackward(below, activation: hidden[l - 1])
             }
             let input = l == 0 ? x : hidden[l - 1]
-            let (dw, db) = layers[l].gradientTargets(learningRate == nil ? nil : optimizers[l])
+            // The optimizer is built over the layer's parameters: weight, then bias.
+            let dw = optimizers[l].target(0, training: learningRate != nil)
+            let db = optimizers[l].target(1, training: learningRate != nil)
             BLAS.gemm(input, transposeA: true, dz, into: dw.matrix, alpha: dw.alpha, beta: dw.firstBeta)
             Kernels.columnSums(dz, into: db.matrix, alpha: db.alpha, beta: db.firstBeta)
             if let learningRate { optimizers[l].stepFromTargets(learningRate: learningRate) }

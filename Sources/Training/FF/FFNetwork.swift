@@ -28,10 +28,8 @@ public final class FFNetwork: Model {
     public let layers: [DenseLayer]
     /// Head weights (width x classes) for hidden layers >= headFromLayer; no bias (as in Hinton's code).
     let head: [Matrix?]
-    /// Layer l's head weights as a parameter (its gradient is allocated on first use).
-    let headParameters: [Parameter?]
     /// Index of layer l's head weights among the head optimizer's parameters.
-    let headParameter: [Int?]
+    let headIndex: [Int?]
     let optimizers: [Optimizer]
     let headOptimizer: Optimizer
     let peerMeans: [Matrix]
@@ -89,15 +87,14 @@ public final class FFNetwork: Model {
         let headLayers = widths.indices.map { $0 + 1 >= ff.headFromLayer }
         let head = widths.indices.map { headLayers[$0] ? Matrix(rows: widths[$0], cols: classes, category: .weights, ledger: ledger) : nil }
         self.head = head
-        let headParameters = head.map { $0.map { Parameter(value: $0, decays: true, ledger: ledger) } }
-        self.headParameters = headParameters
         var next = 0
-        headParameter = headLayers.map { has in
+        headIndex = headLayers.map { has in
             defer { if has { next += 1 } }
             return has ? next : nil
         }
         optimizers = layers.map { config.optimizer.make($0.parameters, ledger: ledger) }
-        headOptimizer = ff.head.make(headParameters.compactMap { $0 }, ledger: ledger)
+        headOptimizer = ff.head.make(head.compactMap { $0.map { Parameter(value: $0, decays: true, ledger: ledger) } },
+                                     ledger: ledger)
         // Hinton starts every unit's running mean activity at 0.5.
         peerMeans = widths.map {
             let m = Matrix(rows: 1, cols: $0, category: .other, ledger: ledger)
@@ -329,8 +326,8 @@ public final class FFNetwork: Model {
 
     /// Layer l's head-weight gradient, output^T dlogits, from a neutral stream's output.
     private func addHeadGradient(_ l: Int, from output: Matrix, training: Bool) {
-        guard let p = headParameters[l], let i = headParameter[l] else { return }
-        let t = training ? headOptimizer.target(i) : .gradient(of: p)
+        guard let i = headIndex[l] else { return }
+        let t = headOptimizer.target(i, training: training)
         BLAS.gemm(output, transposeA: true, logitGradient, into: t.matrix, alpha: t.alpha, beta: t.firstBeta)
     }
 
@@ -349,7 +346,8 @@ public final class FFNetwork: Model {
     /// training (else the gradient buffers); with a learning rate, then the
     /// layer's update.
     private func addLayerGradient(_ l: Int, input: Matrix, dz: Matrix, first: Bool, training: Bool, step learningRate: Float?) {
-        let (dw, db) = layers[l].gradientTargets(training ? optimizers[l] : nil)
+        // The optimizer is built over the layer's parameters: weight, then bias.
+        let dw = optimizers[l].target(0, training: training), db = optimizers[l].target(1, training: training)
         BLAS.gemm(input, transposeA: true, dz, into: dw.matrix, alpha: dw.alpha, beta: dw.beta(first: first))
         Kernels.columnSums(dz, into: db.matrix, alpha: db.alpha, beta: db.beta(first: first))
         if let learningRate { optimizers[l].stepFromTargets(learningRate: learningRate) }

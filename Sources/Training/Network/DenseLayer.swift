@@ -25,14 +25,6 @@ public final class DenseLayer {
     public var biasGradient: Matrix { parameters[1].gradient }
 
     public var parameterCount: Int { inputs * outputs + outputs }
-
-    /// Where a step adds the weight and bias gradients: into `optimizer`'s
-    /// targets when training (built over `parameters`), else into this
-    /// layer's gradient buffers.
-    func gradientTargets(_ optimizer: Optimizer?) -> (weight: GradientTarget, bias: GradientTarget) {
-        guard let optimizer else { return (.gradient(of: parameters[0]), .gradient(of: parameters[1])) }
-        return (optimizer.target(0), optimizer.target(1))
-    }
 }
 
 extension TrainingConfig.OptimizerConfig {

@@ -83,8 +83,9 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
         /// updates point the same way until the layers die.
         public var centerInputs: Bool? = nil
         /// Extra activation memory (MiB) FF may use to stack a batch's
-        /// neutral, positive and negative streams into one GEMM per layer
-        /// (`StreamLayout`); nil: 64 MiB; 0: one stream at a time.
+        /// positive and negative streams into one GEMM per layer and keep
+        /// the neutral stream's outputs (`StreamLayout`); nil: 64 MiB; 0:
+        /// one stream at a time.
         public var stackMemoryMiB: Int? = nil
         /// The softmax head's own optimizer.
         public var head = OptimizerConfig(kind: .sgd, learningRate: 0.1, momentum: 0.9, dampening: 0.9,

@@ -92,7 +92,7 @@ struct TrainOptions: ParsableArguments {
     @Option(name: .customLong("head-weight-decay"), help: "FF: softmax head weight decay (default 0.003).")
     var headWeightDecay: Float?
 
-    @Option(name: .customLong("stack-memory"), help: "FF: extra activation memory in MiB for running the neutral, positive and negative streams through each layer as one stacked GEMM, used only if the batch fits (default 64; 0: one stream at a time).")
+    @Option(name: .customLong("stack-memory"), help: "FF: extra activation memory in MiB for running the positive and negative streams through each layer as one stacked GEMM and keeping the neutral stream's outputs, used only if it fits (default 64; 0: one stream at a time).")
     var stackMemory: Int?
 
     /// The configuration these options describe.
@@ -147,7 +147,6 @@ struct TrainOptions: ParsableArguments {
         if let e = c.evalEvery { try positive("eval-every", e) }
         if !(c.optimizer.learningRate > 0) { throw ValidationError("--lr \(c.optimizer.learningRate): expected a positive number") }
         if c.optimizer.weightDecay < 0 { throw ValidationError("--weight-decay \(c.optimizer.weightDecay): expected 0 or more") }
-        if let m = c.ff.stackMemoryMiB, m < 0 { throw ValidationError("--stack-memory \(m): expected 0 or more MiB") }
         if !(0..<1).contains(c.optimizer.momentum) { throw ValidationError("--momentum \(c.optimizer.momentum): expected 0 <= m < 1") }
         _ = try LayerSpec(parsing: c.layers)
     }
