@@ -1,4 +1,5 @@
 import CBLAS
+import Foundation
 
 /// Thin, shape-checked entry points into OpenBLAS.
 public enum BLAS {
@@ -43,8 +44,26 @@ public enum BLAS {
         }
     }
 
-    /// Sets OpenBLAS's worker threads (1 gives bit-identical repeat runs).
-    public static func setThreads(_ n: Int) { openblas_set_num_threads(Int32(n)) }
+    /// Sets OpenBLAS's worker threads. Results are bit-identical between
+    /// runs at the same count, but not between counts (OpenBLAS splits the
+    /// products differently).
+    public static func setThreads(_ n: Int) {
+        threadScope.lock(); defer { threadScope.unlock() }
+        openblas_set_num_threads(Int32(n))
+    }
+
+    /// Runs `body` at `n` threads and restores the previous count. The count
+    /// is one per process, so a scope holds a lock: two scopes on different
+    /// threads (tests run concurrently) cannot change it under each other.
+    public static func withThreads<T>(_ n: Int, _ body: () throws -> T) rethrows -> T {
+        threadScope.lock(); defer { threadScope.unlock() }
+        let previous = threads
+        setThreads(n)
+        defer { setThreads(previous) }
+        return try body()
+    }
+
+    nonisolated(unsafe) private static let threadScope = NSRecursiveLock()
     public static var threads: Int { Int(openblas_get_num_threads()) }
     public static var config: String { String(cString: openblas_get_config()) }
     public static var coreName: String { String(cString: openblas_get_corename()) }

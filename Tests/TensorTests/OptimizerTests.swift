@@ -64,7 +64,10 @@ import Testing
 /// must not change a single bit.
 @Suite(.serialized) struct ChunkedOptimizerTests {
     func run(threads: Int, adam: Bool) -> [Float] {
-        BLAS.setThreads(threads)
+        BLAS.withThreads(threads) { run(adam: adam) }
+    }
+
+    func run(adam: Bool) -> [Float] {
         let ledger = Ledger()
         let count = 3 * Chunks.minimum + 17
         let w = Matrix(rows: 1, cols: count, category: .weights, ledger: ledger)
@@ -83,7 +86,6 @@ import Testing
 
     @Test(arguments: [false, true])
     func oneThreadAndTwoGiveIdenticalWeights(adam: Bool) {
-        defer { BLAS.setThreads(ProcessInfo.processInfo.activeProcessorCount) }
         let one = run(threads: 1, adam: adam), two = run(threads: 2, adam: adam)
         #expect(one == two)
         #expect(one.count == 3 * Chunks.minimum + 17)
