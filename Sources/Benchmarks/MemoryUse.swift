@@ -45,7 +45,7 @@ public struct MemoryUse: Codable, Sendable {
                               centered: TrainingLoop.centersInputs(config, data))
         var peaks: [String: Int] = [:]
         for (k, v) in snapshot.peak { peaks[k.rawValue] = v }
-        return MemoryUse(algorithm: config.algorithm.rawValue, layers: config.layers, batchSize: config.batchSize,
+        return MemoryUse(algorithm: config.variantName, layers: config.layers, batchSize: config.batchSize,
                          peakRSSBytes: ProcessProbe.peakResidentBytes(), ledgerPeak: peaks,
                          ledgerPeakTotal: snapshot.peakTotal, plan: plan, planTotal: plan.total)
     }

@@ -64,7 +64,7 @@ public struct RecorderOverhead: Codable, Sendable {
             ids.append(run.id)
             if !plainFirst { plain.append(try epochSeconds(one, data, recorder: nil, batchLimit: batchLimit)) }
         }
-        return RecorderOverhead(config: "\(config.algorithm.rawValue) \(config.layers) batch \(config.batchSize)",
+        return RecorderOverhead(config: "\(config.variantName) \(config.layers) batch \(config.batchSize)",
                                 sampleInterval: interval, plainSeconds: plain, recordedSeconds: recorded, samplesWritten: samples,
                                 recordedRunIDs: ids)
     }

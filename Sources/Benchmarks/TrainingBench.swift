@@ -89,7 +89,7 @@ public struct TrainingBench: Codable, Sendable {
         let overhead = try RecorderOverhead.measure(config: one, data: data, pairs: pairs, interval: sampleInterval,
                                                     databasePath: databasePath, batchLimit: epochBatches)
         let batches = min(data.train.count / config.batchSize, epochBatches ?? .max)
-        return TrainingBench(algorithm: config.algorithm.rawValue, layers: config.layers, batchSize: config.batchSize,
+        return TrainingBench(algorithm: config.variantName, layers: config.layers, batchSize: config.batchSize,
                              threads: BLAS.threads, step: step, limit: limit, epochBatches: batches,
                              epochSeconds: median(overhead.plainSeconds), recordedEpochSeconds: median(overhead.recordedSeconds),
                              pairs: pairs, sampleInterval: sampleInterval, recordedRunID: overhead.recordedRunIDs.last!)

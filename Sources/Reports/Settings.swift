@@ -32,9 +32,13 @@ enum Settings {
         let peer = (f["peer_normalization"] as? Double) ?? 0
         parts.append(peer > 0 ? "peer normalisation \(number(peer)) (momentum \(number(f["peer_momentum"])))" : "no peer normalisation")
         parts.append("goodness summed from layer \(number(f["goodness_from_layer"]))")
-        var head = "softmax head on layers \(number(f["head_from_layer"])) and up"
-        if let h = f["head"] as? [String: Any] { head += " (\(optimizer(h)))" }
-        parts.append(head)
+        if (f["softmax_head"] as? Bool) == false {
+            parts.append("no softmax head (no neutral pass)")
+        } else {
+            var head = "softmax head on layers \(number(f["head_from_layer"])) and up"
+            if let h = f["head"] as? [String: Any] { head += " (\(optimizer(h)))" }
+            parts.append(head)
+        }
         parts.append("test error by \(text(f["prediction"]))")
         if let centred = f["center_inputs"] as? Bool { parts.append(centred ? "inputs centred on the mean image" : "inputs not centred") }
         return parts.joined(separator: ", ")

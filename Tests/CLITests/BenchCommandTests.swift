@@ -8,18 +8,20 @@ import Testing
     }
 
     @Test func trainingBenchReportsLimitEfficiencyOverheadAndMemory() throws {
-        let r = try CLI.run(["bench", "training", "--layers", "2x50", "--batch-sizes", "100", "--steps", "2",
-                             "--epoch-batches", "3", "--threads", "1", "--format", "json"])
+        let r = try CLI.run(["bench", "training", "--algorithms", "ff,ff-nohead,bp", "--layers", "2x50",
+                             "--batch-sizes", "100", "--steps", "2", "--epoch-batches", "3", "--threads", "1", "--format", "json"])
         #expect(r.status == 0, "\(r.stderr)")
         let configs = try #require(try json(r) as? [[String: Any]])
-        #expect(configs.map { $0["algorithm"] as? String } == ["ff", "bp"])
+        #expect(configs.map { $0["algorithm"] as? String } == ["ff", "ff-nohead", "bp"])
         for c in configs {
             let step = try #require(c["step"] as? [String: Any])
             let calls = try #require(step["calls"] as? [[String: Any]])
             // FF: one image product for layer 1 (shared by every pass); the neutral stream's layer 2
             // forward, head forward and head gradient; the stacked positive and negative streams'
-            // layer 2 forward and 2 weight gradients. BP: 3 forward, 3 + 2 backward.
-            #expect(calls.count == (c["algorithm"] as? String == "ff" ? 7 : 8))
+            // layer 2 forward and 2 weight gradients. FF without the head: no neutral stream, so the
+            // image product, the stacked layer 2 forward and 2 weight gradients. BP: 3 forward, 3 + 2 backward.
+            let expected = ["ff": 7, "ff-nohead": 4, "bp": 8]
+            #expect(calls.count == expected[c["algorithm"] as? String ?? ""])
             #expect(step["allocations_after_first_step"] as? Int == 0)
             let limit = try #require(c["limit"] as? [String: Any])
             #expect((limit["seconds"] as? Double ?? 0) > 0)
@@ -71,7 +73,7 @@ import Testing
     }
 
     @Test func badGridsAreUsageErrors() throws {
-        for args in [["--batch-sizes", "0"], ["--batch-sizes", "ten"], ["--layers", "4by2000"], ["--algorithms", "sgd"],
+        for args in [["--batch-sizes", "0"], ["--batch-sizes", "ten"], ["--layers", "4by2000"], ["--algorithms", "sgd"], ["--algorithms", "ff,ff-plain"],
                      ["--steps", "0"], ["--pairs", "0"]] {
             let r = try CLI.run(["bench", "training", "--no-memory"] + args)
             #expect(r.status == 2, "\(args): \(r.stderr)")

@@ -45,6 +45,9 @@ import Testing
         (["--batch-size", "70000"], "larger than the training set"),
         (["--frobnicate"], "--frobnicate"),
         (["--stack-memory=-1"], "--stack-memory '-1'"),
+        (["--softmax-head", "no"], "--negatives 'hard'"),
+        (["--softmax-head", "no", "--negatives", "random", "--predict", "softmax"], "--predict 'softmax'"),
+        (["--softmax-head", "maybe"], "--softmax-head"),
     ])
     func badInputIsOneLineAndStatusTwo(args: [String], mentions: String) throws {
         let r = try CLI.run(["train", "--epochs", "1"] + args)

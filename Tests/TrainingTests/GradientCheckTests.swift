@@ -24,9 +24,15 @@ import Tensor
         return c
     }
 
-    @Test func ffLayerGradientsMatchFiniteDifferencesOfEachLayersOwnLoss() throws {
-        let net = try FFNetwork(config: Self.config(.ff), inputSize: Self.inputSize, widths: Self.widths,
+    /// With the head (hard negatives from its prediction) and without it
+    /// (random negatives, no neutral pass): the same per-layer losses.
+    @Test(arguments: [true, false])
+    func ffLayerGradientsMatchFiniteDifferencesOfEachLayersOwnLoss(head: Bool) throws {
+        var config = Self.config(.ff)
+        if !head { (config.ff.softmaxHead, config.ff.negatives) = (false, .random) }
+        let net = try FFNetwork(config: config, inputSize: Self.inputSize, widths: Self.widths,
                                 classes: 10, ledger: Ledger())
+        #expect(net.head.allSatisfy { ($0 != nil) == head })
         let (x, labels) = Self.batchData(seed: 1)
         _ = labels.withUnsafeBufferPointer { net.computeGradients(x, labels: $0.baseAddress!) }
         let negatives = (0..<Self.batch).map { net.negativeLabels[$0] }

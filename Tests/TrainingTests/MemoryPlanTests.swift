@@ -8,8 +8,10 @@ import Tensor
 /// to a trainer without the plan knowing (or a plan that forgets one) fails.
 @Suite struct MemoryPlanTests {
     func build(_ algorithm: TrainingConfig.Algorithm, layers: String, batch: Int,
-               stackMemoryMiB: Int? = nil, optimizer: TrainingConfig.OptimizerKind = .sgd) throws -> (Ledger, MemoryPlan, Int) {
+               stackMemoryMiB: Int? = nil, optimizer: TrainingConfig.OptimizerKind = .sgd,
+               head: Bool = true) throws -> (Ledger, MemoryPlan, Int) {
         var c = Preset.hinton.config(algorithm: algorithm, seed: 1)
+        if !head { (c.ff.softmaxHead, c.ff.negatives) = (false, .random) }
         c.optimizer.kind = optimizer
         c.ff.head.kind = optimizer
         c.layers = layers
@@ -34,12 +36,17 @@ import Tensor
     func ledgerPeaksEqualThePlan(algorithm: TrainingConfig.Algorithm, layers: String) throws {
         for stack in [nil, 0] { try ledgerPeaksEqualThePlan(algorithm, layers: layers, stackMemoryMiB: stack, optimizer: .sgd) }
         try ledgerPeaksEqualThePlan(algorithm, layers: layers, stackMemoryMiB: nil, optimizer: .adam)
+        if algorithm == .ff {
+            for stack in [nil, 0] {
+                try ledgerPeaksEqualThePlan(algorithm, layers: layers, stackMemoryMiB: stack, optimizer: .sgd, head: false)
+            }
+        }
     }
 
     func ledgerPeaksEqualThePlan(_ algorithm: TrainingConfig.Algorithm, layers: String, stackMemoryMiB: Int?,
-                                 optimizer: TrainingConfig.OptimizerKind) throws {
+                                 optimizer: TrainingConfig.OptimizerKind, head: Bool = true) throws {
         let (ledger, plan, parameters) = try build(algorithm, layers: layers, batch: 50, stackMemoryMiB: stackMemoryMiB,
-                                                   optimizer: optimizer)
+                                                   optimizer: optimizer, head: head)
         // SGD takes gradients into its velocity, Adam into gradient buffers.
         #expect((plan.gradients == 0) == (optimizer == .sgd))
         let peak = ledger.snapshot().peak

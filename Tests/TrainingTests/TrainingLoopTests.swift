@@ -74,6 +74,24 @@ final class Recording: TrainingObserver {
         #expect(last.trainSeconds > 0 && last.evalSeconds > 0)
     }
 
+    /// Without the softmax head there is no neutral pass: goodness is the
+    /// only prediction and nothing measures a training error.
+    @Test func ffWithoutTheHeadLearnsByGoodnessAlone() throws {
+        var c = config(.ff)
+        c.epochs = 4
+        c.batchSize = 20
+        c.ff.goodnessFromLayer = 1
+        c.ff.softmaxHead = false
+        c.ff.negatives = .random
+        let (outcome, epochs) = try run(c)
+        #expect(outcome == .completed)
+        let last = try #require(epochs.last)
+        #expect(epochs.allSatisfy { $0.trainError == nil && $0.testErrorSoftmax == nil })
+        #expect(last.testError == last.testErrorGoodness)
+        #expect((last.testError ?? 1) < 0.5)
+        #expect(epochs.first!.trainLoss > last.trainLoss)
+    }
+
     @Test func evalEveryLeavesSkippedEpochsWithoutTestErrorsButAlwaysEvaluatesTheLast() throws {
         var c = config(.bp)
         c.epochs = 5

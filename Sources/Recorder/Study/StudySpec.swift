@@ -31,7 +31,7 @@ public struct StudySpec: Sendable, Equatable {
     public static let trainOptions: Set<String> = [
         "algorithm", "preset", "layers", "batch-size", "optimizer", "lr", "momentum", "dampening", "weight-decay",
         "decay-style", "schedule", "threads", "label-value", "threshold", "negatives", "layer-schedule",
-        "peer-normalization", "goodness-from", "head-from", "predict", "head-lr", "head-weight-decay",
+        "peer-normalization", "goodness-from", "head-from", "softmax-head", "predict", "head-lr", "head-weight-decay",
     ]
     static let topLevel: Set<String> = ["study", "dataset", "epochs", "seeds", "options", "arms", "grid", "sample-interval", "description"]
 

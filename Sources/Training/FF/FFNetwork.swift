@@ -13,7 +13,8 @@ import Tensor
 ///    goodness loss and the layer's weight gradient from its own input only.
 /// When `StreamLayout` allows, stream 1 keeps each head layer's output, so
 /// stream 2 needs no recomputation, and streams 3 and 4 go through each
-/// layer stacked, as one GEMM of two batches.
+/// layer stacked, as one GEMM of two batches. Without the softmax head
+/// (`FFConfig.softmaxHead`), streams 1 and 2 are skipped: plain FF.
 /// Every parameter gets the update of the same gradients as in Hinton's
 /// code, where all are updated together; a layer's update is applied as
 /// soon as the negative stream leaves it (nothing later in the batch reads
@@ -64,8 +65,18 @@ public final class FFNetwork: Model {
         guard ff.goodnessFromLayer >= 1 && ff.goodnessFromLayer <= widths.count else {
             throw .badValue(option: "--goodness-from", value: String(ff.goodnessFromLayer), expected: "a hidden layer 1...\(widths.count)")
         }
-        guard ff.headFromLayer >= 1 && ff.headFromLayer <= widths.count else {
-            throw .badValue(option: "--head-from", value: String(ff.headFromLayer), expected: "a hidden layer 1...\(widths.count)")
+        if ff.hasHead {
+            guard ff.headFromLayer >= 1 && ff.headFromLayer <= widths.count else {
+                throw .badValue(option: "--head-from", value: String(ff.headFromLayer), expected: "a hidden layer 1...\(widths.count)")
+            }
+        } else {
+            // Hard negatives are sampled from the head's prediction.
+            guard ff.negatives == .random else {
+                throw .badValue(option: "--negatives", value: ff.negatives.rawValue, expected: "random without the softmax head (--softmax-head no)")
+            }
+            guard ff.prediction == .goodness else {
+                throw .badValue(option: "--predict", value: ff.prediction.rawValue, expected: "goodness without the softmax head (--softmax-head no)")
+            }
         }
         if let m = ff.stackMemoryMiB, m < 0 {
             throw .badValue(option: "--stack-memory", value: String(m), expected: "0 or more MiB")
@@ -84,7 +95,7 @@ public final class FFNetwork: Model {
         var initRNG = RNG(seed: config.seed, stream: 1)
         let sizes = [inputSize] + widths
         layers = widths.indices.map { DenseLayer(inputs: sizes[$0], outputs: widths[$0], rng: &initRNG, ledger: ledger) }
-        let headLayers = widths.indices.map { $0 + 1 >= ff.headFromLayer }
+        let headLayers = widths.indices.map { ff.hasHead && $0 + 1 >= ff.headFromLayer }
         let head = widths.indices.map { headLayers[$0] ? Matrix(rows: widths[$0], cols: classes, category: .weights, ledger: ledger) : nil }
         self.head = head
         var next = 0
@@ -104,7 +115,7 @@ public final class FFNetwork: Model {
 
         let b = config.batchSize
         layout = StreamLayout(batchSize: b, inputSize: inputSize, widths: widths,
-                              headUnits: StreamLayout.headUnits(widths: widths, fromLayer: ff.headFromLayer),
+                              headUnits: ff.headUnits(widths: widths),
                               budgetMiB: ff.stackMemoryMiB)
         let buffers = LayerBuffers(rows: layout.rows, inputSize: inputSize, widths: widths, ledger: ledger)
         self.buffers = buffers
@@ -262,17 +273,21 @@ public final class FFNetwork: Model {
         logits.setRows(b); probs.setRows(b); logitGradient.setRows(b)
         let invB = 1 / Float(b)
 
-        // 1. Neutral label: head logits, head loss and gradient, negatives.
         let stacked = stacks != nil && b == batchSize && activeLayer == nil
         prepareImageProduct(x)
-        logits.fill(0)
-        pass(.neutral) { l in
-            guard let s = head[l] else { return }
-            BLAS.gemm(buffers.output[l], s, into: logits, beta: 1)
-            if stacked, let kept = stacks?.neutralOutputs[l] { kept.data.update(from: buffers.output[l].data, count: kept.count) }
+        // 1. Neutral label: head logits, head loss and gradient, negatives.
+        var headLoss = 0.0, headErrors: Int?
+        if ff.hasHead {
+            logits.fill(0)
+            pass(.neutral) { l in
+                guard let s = head[l] else { return }
+                BLAS.gemm(buffers.output[l], s, into: logits, beta: 1)
+                if stacked, let kept = stacks?.neutralOutputs[l] { kept.data.update(from: buffers.output[l].data, count: kept.count) }
+            }
+            let (loss, correct) = Kernels.softmaxCrossEntropy(
+                logits: logits, labels: labels, probs: probs, gradient: logitGradient, scale: invB)
+            (headLoss, headErrors) = (loss, b - correct)
         }
-        let (headLoss, headCorrect) = Kernels.softmaxCrossEntropy(
-            logits: logits, labels: labels, probs: probs, gradient: logitGradient, scale: invB)
         switch ff.negatives {
         case .hard: NegativeLabels.hard(negativeLabels, labels: labels, probs: probs, rng: &rng)
         case .random: NegativeLabels.random(negativeLabels, labels: labels, count: b, classes: classes, rng: &rng)
@@ -303,7 +318,7 @@ public final class FFNetwork: Model {
             }
         } else {
             // 2. Neutral again: the head's gradients from each layer's output.
-            pass(.neutral) { l in addHeadGradient(l, from: buffers.output[l], training: training) }
+            if ff.hasHead { pass(.neutral) { l in addHeadGradient(l, from: buffers.output[l], training: training) } }
 
             // 3 and 4. Positive then negative: each layer's goodness loss and gradient.
             for pass in 0..<2 {
@@ -321,7 +336,7 @@ public final class FFNetwork: Model {
                 }
             }
         }
-        return BatchStats(loss: ffLoss + headLoss, errors: b - headCorrect, count: b)
+        return BatchStats(loss: ffLoss + headLoss, errors: headErrors, count: b)
     }
 
     /// Layer l's head-weight gradient, output^T dlogits, from a neutral stream's output.
@@ -387,11 +402,11 @@ public final class FFNetwork: Model {
         var goodnessErrors = 0, softmaxErrors = 0, total = 0
         while let n = batches.next() {
             goodnessErrors += goodnessErrorsForBatch(batches.x, labels: batches.labels)
-            softmaxErrors += softmaxErrorsForBatch(batches.x, labels: batches.labels)
+            if ff.hasHead { softmaxErrors += softmaxErrorsForBatch(batches.x, labels: batches.labels) }
             total += n
         }
         let g = Double(goodnessErrors) / Double(max(total, 1))
-        let s = Double(softmaxErrors) / Double(max(total, 1))
+        let s = ff.hasHead ? Double(softmaxErrors) / Double(max(total, 1)) : nil
         return Evaluation(errorRate: ff.prediction == .goodness ? g : s, goodnessErrorRate: g, softmaxErrorRate: s)
     }
 

@@ -1,7 +1,7 @@
 /// Whether FF runs a batch's positive and negative streams through each
 /// layer as one stacked GEMM of 2 x batch rows, keeping the neutral stream's
-/// outputs for the head's gradients, or runs every stream on its own
-/// (recomputing the neutral one for the head).
+/// outputs for the head's gradients (with a softmax head), or runs every
+/// stream on its own (recomputing the neutral one for the head).
 ///
 /// Stacking does the same arithmetic in fewer, taller GEMMs: at batch 100 a
 /// 200-row product runs about 1.25 times faster per FLOP than two 100-row
@@ -33,10 +33,5 @@ public struct StreamLayout: Equatable, Sendable {
     static func bytesPerRow(inputSize: Int, widths: [Int]) -> Int {
         let ping = LayerBuffers.pingWidths(inputSize: inputSize, widths: widths).reduce(0, +)
         return (ping + (widths.max() ?? 0) + 3) * MemoryLayout<Float>.stride
-    }
-
-    /// Units of the hidden layers that feed the softmax head (1-based `fromLayer` on).
-    static func headUnits(widths: [Int], fromLayer: Int) -> Int {
-        widths.indices.filter { $0 + 1 >= fromLayer }.reduce(0) { $0 + widths[$1] }
     }
 }

@@ -5,8 +5,9 @@ import Tensor
 public struct BatchStats {
     /// Summed over the batch (FF: every layer's loss; BP: cross-entropy).
     public var loss: Double
-    /// Misclassified training images (FF: by the softmax head, as Hinton reports).
-    public var errors: Int
+    /// Misclassified training images (FF: by the softmax head, as Hinton
+    /// reports; nil for FF without one, which has no one-pass prediction).
+    public var errors: Int?
     public var count: Int
 }
 

@@ -2,7 +2,8 @@
 public struct EpochResult: Codable, Sendable, Equatable {
     public var epoch: Int
     public var trainLoss: Double
-    public var trainError: Double
+    /// nil when the model measures none (FF without the softmax head).
+    public var trainError: Double?
     /// nil when the epoch was not evaluated (see `TrainingConfig.evalEvery`).
     public var testError: Double?
     public var testErrorGoodness: Double?

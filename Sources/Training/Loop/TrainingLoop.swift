@@ -59,7 +59,7 @@ public final class TrainingLoop {
             let scale = config.learningRateScale(epoch: epoch)
             model.beginEpoch(epoch)
             train.startEpoch(epoch)
-            var loss = 0.0, errors = 0, seen = 0, batch = 0
+            var loss = 0.0, errors: Int? = 0, seen = 0, batch = 0
             let start = Monotonic.now()
             while let _ = train.next() {
                 batch += 1
@@ -69,7 +69,7 @@ public final class TrainingLoop {
                     return .diverged(epoch: epoch, batch: batch)
                 }
                 loss += stats.loss
-                errors += stats.errors
+                errors = errors.flatMap { e in stats.errors.map { e + $0 } }
                 seen += stats.count
                 observer?.batchEnded(epoch: epoch, batch: batch, batches: batches)
                 if shouldStop() { return .interrupted(epoch: epoch) }
@@ -88,7 +88,7 @@ public final class TrainingLoop {
             }
 
             observer?.epochEnded(EpochResult(
-                epoch: epoch, trainLoss: loss / Double(max(seen, 1)), trainError: Double(errors) / Double(max(seen, 1)),
+                epoch: epoch, trainLoss: loss / Double(max(seen, 1)), trainError: errors.map { Double($0) / Double(max(seen, 1)) },
                 testError: evaluation.errorRate, testErrorGoodness: evaluation.goodnessErrorRate,
                 testErrorSoftmax: evaluation.softmaxErrorRate, trainSeconds: trainSeconds, evalSeconds: evalSeconds,
                 learningRate: Double(config.optimizer.learningRate * scale)))

@@ -20,7 +20,7 @@ public struct MemoryPlan: Codable, Sendable, Equatable {
         let b = config.batchSize
         let sizes = [inputSize] + widths
         let hidden = widths.indices.reduce(0) { $0 + sizes[$1] * sizes[$1 + 1] + sizes[$1 + 1] }
-        let headUnits = StreamLayout.headUnits(widths: widths, fromLayer: config.ff.headFromLayer)
+        let headUnits = config.ff.headUnits(widths: widths)
         // SGD keeps one velocity per parameter, Adam two moments. SGD takes
         // gradients straight into its velocity; Adam needs them in buffers.
         func moments(_ o: TrainingConfig.OptimizerConfig) -> Int { o.kind == .adam ? 2 : 1 }

@@ -76,6 +76,12 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
         public var goodnessFromLayer: Int = 2
         /// First hidden layer (1-based) that feeds the softmax head.
         public var headFromLayer: Int = 2
+        /// Whether FF trains Hinton's softmax head on a neutral-label pass
+        /// (nil: yes). Without it there is no neutral pass: negatives must
+        /// be random, prediction is by goodness and the training error is
+        /// not measured, which leaves the plain FF of most ports (4
+        /// forward-sized products per layer instead of 5).
+        public var softmaxHead: Bool? = nil
         public var prediction: Prediction = .goodness
         /// Subtract the training set's mean image before the label overlay
         /// and normalisation; nil: only on CIFAR-10, whose all-positive,
@@ -93,6 +99,14 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
 
         public init() {}
 
+        public var hasHead: Bool { softmaxHead ?? true }
+
+        /// Units of the hidden layers that feed the softmax head (0 without one).
+        public func headUnits(widths: [Int]) -> Int {
+            guard hasHead else { return 0 }
+            return widths.indices.filter { $0 + 1 >= headFromLayer }.reduce(0) { $0 + widths[$1] }
+        }
+
         enum CodingKeys: String, CodingKey {
             case threshold, negatives, head, prediction
             case labelValue = "label_value"
@@ -101,12 +115,17 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
             case peerMomentum = "peer_momentum"
             case goodnessFromLayer = "goodness_from_layer"
             case headFromLayer = "head_from_layer"
+            case softmaxHead = "softmax_head"
             case centerInputs = "center_inputs"
             case stackMemoryMiB = "stack_memory_mib"
         }
     }
 
     public var algorithm: Algorithm
+    /// How benchmarks name the configuration's trainer: ff, bp, or ff-nohead.
+    public var variantName: String {
+        algorithm == .ff && !ff.hasHead ? "ff-nohead" : algorithm.rawValue
+    }
     public var layers: String
     public var epochs: Int
     public var batchSize: Int

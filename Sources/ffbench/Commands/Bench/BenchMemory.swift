@@ -34,7 +34,7 @@ struct BenchMemory: ParsableCommand {
         }
         var results: [MemoryUse] = []
         for config in configs {
-            Console.status("memory: \(config.algorithm.rawValue) \(config.layers) batch \(config.batchSize) …")
+            Console.status("memory: \(config.variantName) \(config.layers) batch \(config.batchSize) …")
             let m = try BenchMemory.child(config, grid: grid)
             if format == .text { BenchMemory.printText(m, indent: "") }
             results.append(m)
@@ -45,13 +45,13 @@ struct BenchMemory: ParsableCommand {
     /// Measures one configuration in a fresh ffbench process.
     static func child(_ config: TrainingConfig, grid: BenchGrid) throws -> MemoryUse {
         let args = [Subprocess.currentExecutable, "bench", "memory", "--in-process", "--format", "json",
-                    "--algorithms", config.algorithm.rawValue, "--layers", config.layers,
+                    "--algorithms", config.variantName, "--layers", config.layers,
                     "--batch-sizes", String(config.batchSize)] + grid.childArguments
         let child = try Subprocess(args, captureOutput: true)
         let data = child.output!.readDataToEndOfFile()
         let status = child.wait()
         guard status == 0, let use = try? JSONDecoder().decode(MemoryUse.self, from: data) else {
-            throw BenchFailure("memory measurement of \(config.algorithm.rawValue) \(config.layers) batch \(config.batchSize) failed (exit \(status))")
+            throw BenchFailure("memory measurement of \(config.variantName) \(config.layers) batch \(config.batchSize) failed (exit \(status))")
         }
         return use
     }

@@ -8,7 +8,8 @@ import Training
 
 /// The configurations a training or memory benchmark sweeps.
 struct BenchGrid: ParsableArguments {
-    @Option(help: "Algorithms, comma-separated.") var algorithms: String = "ff,bp"
+    @Option(help: "Trainers, comma-separated: ff, bp, or ff-nohead (FF without the softmax head: random negatives, no neutral pass).")
+    var algorithms: String = "ff,bp"
     @Option(help: "Hidden layers, comma-separated (COUNTxWIDTH each).") var layers: String = "2x500,4x2000"
     @Option(name: .customLong("batch-sizes"), help: "Mini-batch sizes, comma-separated.") var batchSizes: String = "100,1000"
     @Option(help: "BLAS threads (default: OpenBLAS's own choice).") var threads: Int?
@@ -29,7 +30,10 @@ struct BenchGrid: ParsableArguments {
         for l in layers.split(separator: ",") {
             for b in sizes {
                 for a in algorithms.split(separator: ",") {
-                    var args = ["--algorithm", String(a), "--layers", String(l), "--batch-size", String(b)]
+                    guard let variant = Self.variants[a.trimmingCharacters(in: .whitespaces)] else {
+                        throw ValidationError("--algorithms '\(algorithms)': expected ff, bp or ff-nohead, comma-separated")
+                    }
+                    var args = variant + ["--layers", String(l), "--batch-size", String(b)]
                     if let threads { args += ["--threads", String(threads)] }
                     if let stackMemory { args += ["--stack-memory", String(stackMemory)] }
                     out.append(try TrainOptions.parse(args).config())
@@ -38,6 +42,13 @@ struct BenchGrid: ParsableArguments {
         }
         return out
     }
+
+    /// `ffbench train` options of each trainer name (`TrainingConfig.variantName`).
+    static let variants: [String: [String]] = [
+        "ff": ["--algorithm", "ff"],
+        "bp": ["--algorithm", "bp"],
+        "ff-nohead": ["--algorithm", "ff", "--softmax-head", "no", "--negatives", "random"],
+    ]
 
     /// Arguments that give a child process the same data, threads and stacking budget.
     var childArguments: [String] {

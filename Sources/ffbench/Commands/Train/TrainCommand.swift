@@ -136,8 +136,9 @@ final class EpochPrinter: TrainingObserver {
             if let g = r.testErrorGoodness, let s = r.testErrorSoftmax {
                 tests += String(format: " (goodness %.2f%%, softmax %.2f%%)", 100 * g, 100 * s)
             }
-            Console.line(String(format: "epoch %d/%d  loss %.4f  train err %.2f%%  %@  train %.1f s  eval %.1f s",
-                         r.epoch, epochs, r.trainLoss, 100 * r.trainError, tests, r.trainSeconds, r.evalSeconds))
+            let train = r.trainError.map { String(format: "train err %.2f%%", 100 * $0) } ?? "train err –"
+            Console.line(String(format: "epoch %d/%d  loss %.4f  %@  %@  train %.1f s  eval %.1f s",
+                         r.epoch, epochs, r.trainLoss, train, tests, r.trainSeconds, r.evalSeconds))
         }
     }
 }

@@ -77,6 +77,9 @@ struct TrainOptions: ParsableArguments {
     @Option(name: .customLong("head-from"), help: "FF: first hidden layer (1-based) feeding the softmax head (default 2).")
     var headFrom: Int?
 
+    @Option(name: .customLong("softmax-head"), help: "FF: train Hinton's softmax head on a neutral-label pass: yes (default) or no (plain FF: needs --negatives random; prediction by goodness; no training error).")
+    var softmaxHead: YesNo?
+
     @Option(name: .customLong("eval-every"), help: "Evaluate on the test set every N epochs and after the last (default 1: every epoch).")
     var evalEvery: Int?
 
@@ -128,6 +131,7 @@ struct TrainOptions: ParsableArguments {
         if let peerNormalization { c.ff.peerNormalization = peerNormalization }
         if let goodnessFrom { c.ff.goodnessFromLayer = goodnessFrom }
         if let headFrom { c.ff.headFromLayer = headFrom }
+        if let softmaxHead { c.ff.softmaxHead = softmaxHead == .yes }
         if let predict { c.ff.prediction = predict }
         if let centerInputs { c.ff.centerInputs = centerInputs == .yes }
         if let headLearningRate { c.ff.head.learningRate = headLearningRate }
