@@ -103,7 +103,7 @@ struct BenchTraining: ParsableCommand {
 
         var results: [TrainingBench] = []
         for config in configs {
-            Console.status("bench: \(config.algorithm.rawValue) \(config.layers) batch \(config.batchSize) …")
+            Console.status("bench: \(config.variantName) \(config.layers) batch \(config.batchSize) …")
             var r = try TrainingBench.measure(config: config, data: loaded, steps: steps, minStepSeconds: minStepSeconds,
                                               epochBatches: epochBatches,
                                               pairs: pairs, sampleInterval: interval, databasePath: path)

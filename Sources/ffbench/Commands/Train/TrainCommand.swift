@@ -59,7 +59,7 @@ struct TrainCommand: ParsableCommand {
         let printer = EpochPrinter(format: format, epochs: config.epochs)
         if format == .text {
             let shape = ([loaded.train.inputSize] + loop.widths).map(String.init).joined(separator: "-")
-            Console.line("\(config.algorithm.rawValue) \(shape) on \(dataset.rawValue) (\(loaded.location.directory)): \(loop.model.parameterCount) parameters, seed \(config.seed)")
+            Console.line("\(config.variantName) \(shape) on \(dataset.rawValue) (\(loaded.location.directory)): \(loop.model.parameterCount) parameters, seed \(config.seed)")
         }
         var recorder: RunRecorder?
         if let store {
