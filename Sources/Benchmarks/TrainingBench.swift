@@ -31,6 +31,9 @@ public struct TrainingBench: Codable, Sendable {
     public let achievedGflops: Double
     public let efficiency: Double
     public let recorderOverhead: Double
+    /// The recorder threads' CPU time over the time they ran (median over
+    /// the recorded epochs): what recording costs, measured directly.
+    public let recorderCPUShare: Double
 
     enum CodingKeys: String, CodingKey {
         case algorithm, layers, threads, step, limit, memory, efficiency
@@ -42,12 +45,14 @@ public struct TrainingBench: Codable, Sendable {
         case pairs = "recorder_pairs"
         case achievedGflops = "achieved_gflops"
         case recorderOverhead = "recorder_overhead"
+        case recorderCPUShare = "recorder_cpu_share"
         case recordedRunID = "recorded_run_id"
     }
 
     init(algorithm: String, layers: String, batchSize: Int, threads: Int, step: StepTiming, limit: GemmLimit,
          epochBatches: Int, epochSeconds: Double, recordedEpochSeconds: Double, pairs: Int, sampleInterval: Double,
-         recordedRunID: String) {
+         recordedRunID: String, recorderCPUShare: Double) {
+        self.recorderCPUShare = recorderCPUShare
         self.algorithm = algorithm
         self.layers = layers
         self.batchSize = batchSize
@@ -92,6 +97,7 @@ public struct TrainingBench: Codable, Sendable {
         return TrainingBench(algorithm: config.variantName, layers: config.layers, batchSize: config.batchSize,
                              threads: BLAS.threads, step: step, limit: limit, epochBatches: batches,
                              epochSeconds: median(overhead.plainSeconds), recordedEpochSeconds: median(overhead.recordedSeconds),
-                             pairs: pairs, sampleInterval: sampleInterval, recordedRunID: overhead.recordedRunIDs.last!)
+                             pairs: pairs, sampleInterval: sampleInterval, recordedRunID: overhead.recordedRunIDs.last!,
+                             recorderCPUShare: overhead.recorderCPUShare)
     }
 }

@@ -28,6 +28,9 @@ import Testing
             #expect((c["efficiency"] as? Double ?? 0) > 0)
             #expect(c["epoch_batches"] as? Int == 3)
             #expect((c["recorded_epoch_seconds"] as? Double ?? 0) > 0)
+            // The sampler and writer threads use some CPU, but only a sliver of one core.
+            let recorderCPU = try #require(c["recorder_cpu_share"] as? Double)
+            #expect(recorderCPU > 0 && recorderCPU < 0.5, "recorder threads: \(recorderCPU)")
             let memory = try #require(c["memory"] as? [String: Any])
             let rss = try #require(memory["peak_rss_bytes"] as? Int)
             let plan = try #require(memory["plan_total_bytes"] as? Int)

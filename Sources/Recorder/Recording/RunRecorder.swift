@@ -13,6 +13,10 @@ public final class RunRecorder: TrainingObserver {
     private let ledger: Ledger
     private let start: Double
     private var sampler: Sampler?
+    /// What recording cost, known after `finish`: the CPU seconds of the
+    /// sampling and writing threads, and the seconds they ran.
+    public private(set) var threadCPUSeconds = 0.0
+    public private(set) var recordingSeconds = 0.0
 
     /// Inserts the run row and starts sampling.
     public init(store: RunStore, run: RunRecord, sampleInterval: Double, ledger: Ledger = .shared) throws(RunStoreError) {
@@ -68,9 +72,11 @@ public final class RunRecorder: TrainingObserver {
     /// Stops sampling, writes everything queued, and records how the run ended.
     public func finish(status: RunStatus, message: String? = nil, exitStatus: Int? = nil) throws(RunStoreError) {
         sampler?.stop()
+        let samplerCPU = sampler?.cpuSeconds ?? 0
         sampler = nil
         writer.add(event: "status", message ?? status.rawValue, t: elapsed)
         writer.close()
+        (threadCPUSeconds, recordingSeconds) = (samplerCPU + writer.cpuSeconds, elapsed)
         try writer.store.finish(runID, status: status, message: message, exitStatus: exitStatus)
         if let failure = writer.failure { throw failure }
     }

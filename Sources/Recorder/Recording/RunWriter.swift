@@ -1,6 +1,7 @@
 import Foundation
 import RunStore
 import Synchronization
+import Tensor
 
 /// Writes a run's samples, events and epochs on its own thread, batched in
 /// one transaction at least every `flushInterval` seconds, so the training
@@ -21,6 +22,7 @@ public final class RunWriter: Sendable {
     private let pending = Mutex(Pending())
     private let wake = DispatchSemaphore(value: 0)
     private let done = DispatchSemaphore(value: 0)
+    private let cpu = Mutex(0.0)
 
     public init(store: RunStore, runID: String, flushInterval: Double = 0.25) {
         self.store = store
@@ -49,6 +51,9 @@ public final class RunWriter: Sendable {
     /// The first write error, if any (the run goes on; the caller reports it).
     public var failure: RunStoreError? { pending.withLock { $0.failure } }
 
+    /// CPU seconds the writing thread used, known once `close` returns.
+    public var cpuSeconds: Double { cpu.withLock { $0 } }
+
     /// Writes everything still queued and stops the thread.
     public func close() {
         pending.withLock { $0.stopping = true }
@@ -62,6 +67,7 @@ public final class RunWriter: Sendable {
             let stopping = flush()
             if stopping { break }
         }
+        cpu.withLock { $0 = Monotonic.threadCPU() }
         done.signal()
     }
 

@@ -8,6 +8,7 @@ import Synchronization
 public final class Sampler: Sendable {
     private let stopped = Atomic<Bool>(false)
     private let done = DispatchSemaphore(value: 0)
+    private let cpu = Mutex(0.0)
 
     public init(interval: Double, take: @escaping @Sendable () -> Void) {
         let thread = Thread { [self] in
@@ -18,6 +19,7 @@ public final class Sampler: Sendable {
                 let wait = next - Monotonic.now()
                 if wait > 0 { usleep(UInt32(min(wait, 1) * 1e6)) } else { next = Monotonic.now() }
             }
+            cpu.withLock { $0 = Monotonic.threadCPU() }
             done.signal()
         }
         thread.name = "ffbench-sampler"
@@ -28,6 +30,9 @@ public final class Sampler: Sendable {
         stopped.store(true, ordering: .relaxed)
         done.wait()
     }
+
+    /// CPU seconds the sampling thread used, known once `stop` returns.
+    public var cpuSeconds: Double { cpu.withLock { $0 } }
 }
 
 

@@ -60,6 +60,8 @@ struct BenchRecorder: ParsableCommand {
         print("  recorded epochs (s): " + result.recordedSeconds.map { String(format: "%.3f", $0) }.joined(separator: "  "))
         print(String(format: "  overhead (median recorded / median plain - 1): %+.2f%%  (%d samples written)",
                      100 * result.overhead, result.samplesWritten))
+        print("  recorder threads' CPU (s):  " + result.recorderCPUSeconds.map { String(format: "%.3f", $0) }.joined(separator: "  "))
+        print(String(format: "  recorder threads' CPU over the time they ran (median): %.2f%%", 100 * result.recorderCPUShare))
     }
 }
 

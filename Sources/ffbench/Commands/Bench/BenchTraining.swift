@@ -136,19 +136,20 @@ struct BenchTraining: ParsableCommand {
                      r.limit.shapes.count, r.limit.gflops, pct(r.efficiency)))
         print("  time outside sgemm: \(pct(r.step.outsideGemmShare)) of the step; "
               + "ledger allocations after the first step: \(r.step.allocationsAfterFirstStep)")
-        print(String(format: "  epoch (%d batches, median of %d) %.2f s; recorded every %.0f ms %.2f s: recorder overhead %+.2f %%",
-                     r.epochBatches, r.pairs, r.epochSeconds, r.sampleInterval * 1000, r.recordedEpochSeconds, 100 * r.recorderOverhead))
+        print(String(format: "  epoch (%d batches, median of %d) %.2f s; recorded every %.0f ms %.2f s: recorder overhead %+.2f %%; recorder threads' CPU %.2f %% of the time they ran",
+                     r.epochBatches, r.pairs, r.epochSeconds, r.sampleInterval * 1000, r.recordedEpochSeconds, 100 * r.recorderOverhead,
+                     100 * r.recorderCPUShare))
         if let m = r.memory { BenchMemory.printText(m, indent: "  ") }
     }
 
     private func printSummary(_ results: [TrainingBench]) {
         print("")
-        print("config                     step s   GFLOP/s  sgemm GFLOP/s  efficiency  outside sgemm  epoch s  recorder")
+        print("config                     step s   GFLOP/s  sgemm GFLOP/s  efficiency  outside sgemm  epoch s  recorder  recorder CPU")
         for r in results {
             let name = "\(r.algorithm) \(r.layers) b\(r.batchSize)".padding(toLength: 25, withPad: " ", startingAt: 0)
-            print(String(format: "%@  %7.4f  %8.1f  %13.1f  %9.1f%%  %12.1f%%  %7.2f  %+7.2f%%", name, r.step.stepSeconds,
+            print(String(format: "%@  %7.4f  %8.1f  %13.1f  %9.1f%%  %12.1f%%  %7.2f  %+7.2f%%  %11.2f%%", name, r.step.stepSeconds,
                          r.achievedGflops, r.limit.gflops, 100 * r.efficiency, 100 * r.step.outsideGemmShare,
-                         r.epochSeconds, 100 * r.recorderOverhead))
+                         r.epochSeconds, 100 * r.recorderOverhead, 100 * r.recorderCPUShare))
         }
     }
 }
