@@ -175,11 +175,22 @@ public struct EventRecord: Codable, Sendable, Equatable, FetchableRecord, Persis
 public enum Timestamp {
     public static func now() -> String { string(Date()) }
 
+    /// Formatted by hand: a run's writer stamps its heartbeat several times a
+    /// second, and building an ISO8601DateFormatter costs more than the write.
     public static func string(_ date: Date) -> String {
-        let f = ISO8601DateFormatter()
-        f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        f.timeZone = TimeZone(identifier: "UTC")
-        return f.string(from: date)
+        // Rounded to whole milliseconds first, as ISO8601DateFormatter does.
+        let ms = Int64((date.timeIntervalSince1970 * 1000).rounded())
+        var seconds = time_t(ms >= 0 ? ms / 1000 : (ms - 999) / 1000)
+        let millis = Int(ms - Int64(seconds) * 1000)
+        var parts = tm()
+        gmtime_r(&seconds, &parts)
+        func padded(_ v: Int, _ width: Int) -> String {
+            let s = String(v)
+            return String(repeating: "0", count: max(0, width - s.count)) + s
+        }
+        let fields = [parts.tm_year + 1900, parts.tm_mon + 1, parts.tm_mday, parts.tm_hour, parts.tm_min, parts.tm_sec].map(Int.init)
+        return "\(padded(fields[0], 4))-\(padded(fields[1], 2))-\(padded(fields[2], 2))T"
+            + "\(padded(fields[3], 2)):\(padded(fields[4], 2)):\(padded(fields[5], 2)).\(padded(millis, 3))Z"
     }
 
     public static func date(_ string: String) -> Date? {

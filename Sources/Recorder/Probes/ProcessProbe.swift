@@ -5,12 +5,25 @@ public enum ProcessProbe {
     static let pageSize = Int(sysconf(Int32(_SC_PAGESIZE)))
     static let clockTicks = Double(sysconf(Int32(_SC_CLK_TCK)))
 
-    /// Resident set size now, from /proc/self/statm (cheap enough for 20 ms sampling).
+    /// Resident set size now, from /proc/self/statm's second field, parsed
+    /// from the raw bytes: this runs on every sampling tick.
     public static func residentBytes() -> Int {
-        guard let text = read("/proc/self/statm") else { return 0 }
-        let fields = text.split(separator: " ")
-        guard fields.count > 1, let pages = Int(fields[1]) else { return 0 }
-        return pages * pageSize
+        let fd = open("/proc/self/statm", O_RDONLY)
+        guard fd >= 0 else { return 0 }
+        defer { close(fd) }
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 128) { buffer in
+            let n = Foundation.read(fd, buffer.baseAddress, buffer.count)
+            var i = 0
+            while i < n && buffer[i] != UInt8(ascii: " ") { i += 1 }
+            i += 1
+            var pages = 0, digits = 0
+            while i < n, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(buffer[i]) {
+                pages = pages * 10 + Int(buffer[i] - UInt8(ascii: "0"))
+                i += 1
+                digits += 1
+            }
+            return digits > 0 ? pages * pageSize : 0
+        }
     }
 
     /// VmHWM: the peak resident set size since start or the last reset.

@@ -31,6 +31,8 @@ public final class RunRecorder: TrainingObserver {
         }
     }
 
+    static let categoryMetrics = TensorCategory.allCases.map { "tensor_bytes.\($0.rawValue)" }
+
     /// One sampling tick: RSS, CPU times, the ledger's live bytes by category.
     static func sample(runID: String, t: Double, ledger: Ledger) -> [SampleRecord] {
         let cpu = ProcessProbe.cpuSeconds()
@@ -41,9 +43,8 @@ public final class RunRecorder: TrainingObserver {
             SampleRecord(runID: runID, t: t, metric: "cpu_system_seconds", value: cpu.system),
             SampleRecord(runID: runID, t: t, metric: "tensor_bytes", value: Double(snapshot.liveTotal)),
         ]
-        for category in TensorCategory.allCases {
-            rows.append(SampleRecord(runID: runID, t: t, metric: "tensor_bytes.\(category.rawValue)",
-                                     value: Double(snapshot.live[category] ?? 0)))
+        for (category, metric) in zip(TensorCategory.allCases, categoryMetrics) {
+            rows.append(SampleRecord(runID: runID, t: t, metric: metric, value: Double(snapshot.live[category] ?? 0)))
         }
         return rows
     }
