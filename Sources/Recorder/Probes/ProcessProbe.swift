@@ -5,14 +5,16 @@ public enum ProcessProbe {
     static let pageSize = Int(sysconf(Int32(_SC_PAGESIZE)))
     static let clockTicks = Double(sysconf(Int32(_SC_CLK_TCK)))
 
-    /// Resident set size now, from /proc/self/statm's second field, parsed
-    /// from the raw bytes: this runs on every sampling tick.
+    /// /proc/self/statm, opened once: this is read on every sampling tick,
+    /// and the path lookup of an open costs more than the read.
+    static let statm = open("/proc/self/statm", O_RDONLY)
+
+    /// Resident set size now, from statm's second field, parsed from the raw
+    /// bytes (reading at offset 0 makes the kernel regenerate the file).
     public static func residentBytes() -> Int {
-        let fd = open("/proc/self/statm", O_RDONLY)
-        guard fd >= 0 else { return 0 }
-        defer { close(fd) }
+        guard statm >= 0 else { return 0 }
         return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 128) { buffer in
-            let n = Foundation.read(fd, buffer.baseAddress, buffer.count)
+            let n = pread(statm, buffer.baseAddress, buffer.count, 0)
             var i = 0
             while i < n && buffer[i] != UInt8(ascii: " ") { i += 1 }
             i += 1
