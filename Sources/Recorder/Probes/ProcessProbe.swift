@@ -6,8 +6,9 @@ public enum ProcessProbe {
     static let clockTicks = Double(sysconf(Int32(_SC_CLK_TCK)))
 
     /// /proc/self/statm, opened once: this is read on every sampling tick,
-    /// and the path lookup of an open costs more than the read.
-    static let statm = open("/proc/self/statm", O_RDONLY)
+    /// and the path lookup of an open costs more than the read. (Closed on
+    /// exec, so commands ffbench records do not inherit it.)
+    static let statm = open("/proc/self/statm", O_RDONLY | O_CLOEXEC)
 
     /// Resident set size now, from statm's second field, parsed from the raw
     /// bytes (reading at offset 0 makes the kernel regenerate the file).
