@@ -91,11 +91,7 @@ public final class BPNetwork: Model {
                 Kernels.reluBackward(below, activation: hidden[l - 1])
             }
             let input = l == 0 ? x : hidden[l - 1]
-            // The optimizer is built over the layer's parameters: weight, then bias.
-            let dw = optimizers[l].target(0, training: learningRate != nil)
-            let db = optimizers[l].target(1, training: learningRate != nil)
-            BLAS.gemm(input, transposeA: true, dz, into: dw.matrix, alpha: dw.alpha, beta: dw.firstBeta)
-            Kernels.columnSums(dz, into: db.matrix, alpha: db.alpha, beta: db.firstBeta)
+            optimizers[l].addDenseGradient(input: input, dz: dz, first: true, training: learningRate != nil)
             if let learningRate { optimizers[l].stepFromTargets(learningRate: learningRate) }
         }
         return BatchStats(loss: loss, errors: b - correct, count: b)

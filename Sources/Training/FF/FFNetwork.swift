@@ -114,9 +114,7 @@ public final class FFNetwork: Model {
         }
 
         let b = config.batchSize
-        layout = StreamLayout(batchSize: b, inputSize: inputSize, widths: widths,
-                              headUnits: ff.headUnits(widths: widths),
-                              budgetMiB: ff.stackMemoryMiB)
+        layout = StreamLayout(config: config, inputSize: inputSize, widths: widths)
         let buffers = LayerBuffers(rows: layout.rows, inputSize: inputSize, widths: widths, ledger: ledger)
         self.buffers = buffers
         stacks = layout.stacked ? (LayerBuffers(viewOf: buffers, rowOffset: 0, rows: b),
@@ -357,14 +355,10 @@ public final class FFNetwork: Model {
         return loss
     }
 
-    /// dW (+)= input^T dz and db (+)= sum dz into the optimizer's targets when
-    /// training (else the gradient buffers); with a learning rate, then the
-    /// layer's update.
+    /// Layer l's weight and bias gradients from its input and dL/dz; with a
+    /// learning rate, then the layer's update.
     private func addLayerGradient(_ l: Int, input: Matrix, dz: Matrix, first: Bool, training: Bool, step learningRate: Float?) {
-        // The optimizer is built over the layer's parameters: weight, then bias.
-        let dw = optimizers[l].target(0, training: training), db = optimizers[l].target(1, training: training)
-        BLAS.gemm(input, transposeA: true, dz, into: dw.matrix, alpha: dw.alpha, beta: dw.beta(first: first))
-        Kernels.columnSums(dz, into: db.matrix, alpha: db.alpha, beta: db.beta(first: first))
+        optimizers[l].addDenseGradient(input: input, dz: dz, first: first, training: training)
         if let learningRate { optimizers[l].stepFromTargets(learningRate: learningRate) }
     }
 

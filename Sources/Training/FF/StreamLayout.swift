@@ -28,6 +28,12 @@ public struct StreamLayout: Equatable, Sendable {
         stacked = extra <= (budgetMiB ?? StreamLayout.defaultBudgetMiB) << 20
     }
 
+    /// The layout FF uses for `config`'s batch size, head and budget.
+    init(config: TrainingConfig, inputSize: Int, widths: [Int]) {
+        self.init(batchSize: config.batchSize, inputSize: inputSize, widths: widths,
+                  headUnits: config.ff.headUnits(widths: widths), budgetMiB: config.ff.stackMemoryMiB)
+    }
+
     /// Bytes one more row of the reused buffers costs: the two ping-pong
     /// buffers, the ReLU buffer and three per-row scalars.
     static func bytesPerRow(inputSize: Int, widths: [Int]) -> Int {

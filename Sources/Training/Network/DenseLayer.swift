@@ -27,6 +27,18 @@ public final class DenseLayer {
     public var parameterCount: Int { inputs * outputs + outputs }
 }
 
+extension Optimizer {
+    /// For an optimizer built over a `DenseLayer`'s parameters (weight, then
+    /// bias): dW (+)= input^T dz and db (+)= the column sums of dz, into the
+    /// optimizer's targets when training, else the gradient buffers. `first`
+    /// overwrites what a previous step left; otherwise the sums add.
+    func addDenseGradient(input: Matrix, dz: Matrix, first: Bool, training: Bool) {
+        let dw = target(0, training: training), db = target(1, training: training)
+        BLAS.gemm(input, transposeA: true, dz, into: dw.matrix, alpha: dw.alpha, beta: dw.beta(first: first))
+        Kernels.columnSums(dz, into: db.matrix, alpha: db.alpha, beta: db.beta(first: first))
+    }
+}
+
 extension TrainingConfig.OptimizerConfig {
     /// The optimizer this configuration describes, over `parameters`.
     public func make(_ parameters: [Parameter], ledger: Ledger = .shared) -> Optimizer {

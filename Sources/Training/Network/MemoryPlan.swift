@@ -45,8 +45,7 @@ public struct MemoryPlan: Codable, Sendable, Equatable {
             // also keep the neutral stream's head-layer outputs); layer 1's
             // image product, shared by every pass over a batch; logits,
             // probabilities, their gradient and label scores; per-unit scratch.
-            let layout = StreamLayout(batchSize: b, inputSize: inputSize, widths: widths, headUnits: headUnits,
-                                      budgetMiB: config.ff.stackMemoryMiB)
+            let layout = StreamLayout(config: config, inputSize: inputSize, widths: widths)
             activations = layout.rows * StreamLayout.bytesPerRow(inputSize: inputSize, widths: widths)
                 + (b * (widths[0] + 4 * classes + (layout.stacked ? headUnits : 0)) + widths.max()!) * f
             // Peer normalisation's running mean activity per unit.

@@ -33,9 +33,7 @@ struct BenchGrid: ParsableArguments {
                     guard let variant = Self.variants[a.trimmingCharacters(in: .whitespaces)] else {
                         throw ValidationError("--algorithms '\(algorithms)': expected ff, bp or ff-nohead, comma-separated")
                     }
-                    var args = variant + ["--layers", String(l), "--batch-size", String(b)]
-                    if let threads { args += ["--threads", String(threads)] }
-                    if let stackMemory { args += ["--stack-memory", String(stackMemory)] }
+                    let args = variant + ["--layers", String(l), "--batch-size", String(b)] + trainArguments
                     out.append(try TrainOptions.parse(args).config())
                 }
             }
@@ -50,10 +48,14 @@ struct BenchGrid: ParsableArguments {
         "ff-nohead": ["--algorithm", "ff", "--softmax-head", "no", "--negatives", "random"],
     ]
 
+    /// The threads and stacking budget as `ffbench train` options.
+    private var trainArguments: [String] {
+        (threads.map { ["--threads", String($0)] } ?? []) + (stackMemory.map { ["--stack-memory", String($0)] } ?? [])
+    }
+
     /// Arguments that give a child process the same data, threads and stacking budget.
     var childArguments: [String] {
-        (threads.map { ["--threads", String($0)] } ?? []) + (stackMemory.map { ["--stack-memory", String($0)] } ?? [])
-            + (data.dataDirectory.map { ["--data-dir", $0] } ?? [])
+        trainArguments + (data.dataDirectory.map { ["--data-dir", $0] } ?? [])
     }
 }
 
