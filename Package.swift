@@ -27,8 +27,9 @@ let package = Package(
         .target(name: "Training", dependencies: ["Tensor", "Datasets"]),
         .target(name: "RunStore", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
         .target(name: "Charts", dependencies: ["CCairo", "CPangoCairo"]),
-        .target(name: "Analysis", dependencies: ["RunStore", .product(name: "GRDB", package: "GRDB.swift")]),
-        .target(name: "Reports", dependencies: ["Analysis", "Charts", "RunStore", "CCairo", "CPangoCairo",
+        .target(name: "Exports"),
+        .target(name: "Analysis", dependencies: ["RunStore"]),
+        .target(name: "Reports", dependencies: ["Analysis", "Charts", "RunStore", "Exports", "CCairo", "CPangoCairo",
                                                 .product(name: "Mustache", package: "swift-mustache")]),
         .target(name: "Recorder", dependencies: ["Tensor", "Training", "Datasets", "RunStore",
                                                  .product(name: "Yams", package: "Yams")]),
@@ -36,7 +37,7 @@ let package = Package(
         .executableTarget(
             name: "ffbench",
             dependencies: [
-                "Tensor", "Datasets", "Training", "RunStore", "Recorder", "Benchmarks", "Analysis", "Reports", "CCairo",
+                "Tensor", "Datasets", "Training", "RunStore", "Recorder", "Benchmarks", "Analysis", "Reports", "Exports", "CCairo",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -46,7 +47,7 @@ let package = Package(
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Tensor"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Datasets", "Tensor"]),
         .testTarget(name: "RunStoreTests", dependencies: ["RunStore", .product(name: "GRDB", package: "GRDB.swift")]),
-        .testTarget(name: "AnalysisTests", dependencies: ["Analysis"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "RunStore"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ChartsTests", dependencies: ["Charts"]),
         .testTarget(name: "CLITests", dependencies: ["ffbench", "RunStore", "Recorder"]),
     ],

@@ -146,11 +146,9 @@ def main():
         t = stats.t.ppf(0.975, len(xs) - 2)
         scaling.append({"x": xs.tolist(), "y": [f(v) for v in ys], "exponent": f(lr.slope), "intercept": f(lr.intercept),
                         "se": f(lr.stderr), "low": f(lr.slope - t * lr.stderr), "high": f(lr.slope + t * lr.stderr)})
-    power = [{"d": d, "n": int(math.ceil(2 * (stats.norm.ppf(0.975) + stats.norm.ppf(0.8)) ** 2 / d ** 2))}
-             for d in (0.2, 0.5, 0.8, 1.5, 3.0)]
     doc = {"generator": "scripts/make-stats-fixtures.py", "scipy": scipy.__version__, "numpy": np.__version__,
            "bootstrap_resamples": BOOT, "cases": cases + [nan_case], "corrections": corrections,
-           "scaling": scaling, "power": power}
+           "scaling": scaling, "estimands": estimand_cases()}
     text = json.dumps(doc, indent=1, sort_keys=True, allow_nan=False) + "\n"
     if "--check" in sys.argv:
         same = OUT.exists() and OUT.read_text() == text
@@ -162,6 +160,119 @@ def main():
     OUT.parent.mkdir(parents=True, exist_ok=True)
     OUT.write_text(text)
     print(f"wrote {len(doc['cases'])} cases to {OUT}")
+
+
+def t_on_logs(x, y, paired, levels=(0.95, 0.9875)):
+    """Paired or Welch t on log values, with back-transformed intervals."""
+    lx, ly = np.log(x), np.log(y)
+    r = stats.ttest_rel(lx, ly) if paired else stats.ttest_ind(lx, ly, equal_var=False)
+    out = {"statistic": f(r.statistic), "p": f(r.pvalue), "df": f(r.df), "ratio": f(math.exp(np.mean(lx - ly) if paired else np.mean(lx) - np.mean(ly)))}
+    for level in levels:
+        ci = r.confidence_interval(level)
+        out[f"low_{level}"] = f(math.exp(ci.low))
+        out[f"high_{level}"] = f(math.exp(ci.high))
+    return out
+
+
+def tost(x, y, paired, margin):
+    x, y = np.asarray(x), np.asarray(y)
+    if paired:
+        lower = stats.ttest_rel(x + margin, y, alternative="greater")
+        upper = stats.ttest_rel(x - margin, y, alternative="less")
+        diff = stats.ttest_rel(x, y)
+    else:
+        lower = stats.ttest_ind(x + margin, y, equal_var=False, alternative="greater")
+        upper = stats.ttest_ind(x - margin, y, equal_var=False, alternative="less")
+        diff = stats.ttest_ind(x, y, equal_var=False)
+    ci95, ci90 = diff.confidence_interval(0.95), diff.confidence_interval(0.90)
+    return {"p_lower": f(lower.pvalue), "p_upper": f(upper.pvalue), "p": f(max(lower.pvalue, upper.pvalue)),
+            "p_difference": f(diff.pvalue), "low95": f(ci95.low), "high95": f(ci95.high),
+            "low90": f(ci90.low), "high90": f(ci90.high)}
+
+
+def kaplan_meier(times, reached, tau):
+    """SciPy's ecdf on CensoredData, the median and its log-log interval read
+    off SciPy's band, and the restricted mean with Klein & Moeschberger's
+    variance computed from SciPy's survival function."""
+    times, reached = np.asarray(times), np.asarray(reached, dtype=bool)
+    data = stats.CensoredData(uncensored=times[reached], right=times[~reached])
+    sf = stats.ecdf(data).sf
+    q, p = sf.quantiles, sf.probabilities
+    band = sf.confidence_interval(0.95, method="log-log")
+    low, high = band.low.probabilities, band.high.probabilities
+    median = next((float(t) for t, v in zip(q, p) if v <= 0.5), None)
+    median_low = next((float(t) for t, v in zip(q, low) if v <= 0.5), None)
+    median_high = next((float(t) for t, v in zip(q, high) if v <= 0.5), None)
+
+    def s_at(t):
+        i = np.searchsorted(q, t, side="right") - 1
+        return 1.0 if i < 0 else float(p[i])
+
+    def area(start):
+        grid = [start] + [float(t) for t in q if start < t < tau] + [tau]
+        return sum(s_at(a) * (b - a) for a, b in zip(grid[:-1], grid[1:]) if b > a)
+
+    d, n = sf._d, sf._n
+    var = sum(area(float(t)) ** 2 * dk / (nk * (nk - dk)) for t, dk, nk in zip(q, d, n) if t <= tau and dk > 0 and nk > dk)
+    return {"quantiles": [f(v) for v in q], "survival": [f(v) for v in p],
+            "band_low": [f(v) for v in low], "band_high": [f(v) for v in high],
+            "median": median, "median_low": median_low, "median_high": median_high,
+            "rmst": f(area(0.0)), "rmst_variance": f(var)}
+
+
+def estimand_cases():
+    out = {"ratio": [], "tost": [], "kaplan_meier": [], "logrank": [], "nct_cdf": [], "power": []}
+    for k, n in enumerate([3, 4, 5, 6, 8, 10, 15, 20]):
+        for cv in (0.05, 0.12, 0.3):
+            sd = math.sqrt(math.log1p(cv * cv))
+            base = RNG.lognormal(1.0, sd, n)
+            arm = base * RNG.lognormal(0.3 * (k % 3) / 2, sd / 2, n)
+            other = RNG.lognormal(1.2, sd, n + (k % 3))
+            out["ratio"].append({"x": arm.tolist(), "y": base.tolist(), "paired": True, **t_on_logs(arm, base, True)})
+            out["ratio"].append({"x": arm.tolist(), "y": other.tolist(), "paired": False, **t_on_logs(arm, other, False)})
+            ex = RNG.normal(2.0, 0.3, n) + 0.1 * (k % 3)
+            ey = ex + RNG.normal(0.05 * (k % 4), 0.2, n)
+            for margin in (0.25, 0.5, 1.0):
+                out["tost"].append({"x": ex.tolist(), "y": ey.tolist(), "paired": True, "margin": margin, **tost(ex, ey, True, margin)})
+                oy = RNG.normal(2.1, 0.4, n + 1)
+                out["tost"].append({"x": ex.tolist(), "y": oy.tolist(), "paired": False, "margin": margin, **tost(ex, oy, False, margin)})
+    for k in range(24):
+        n = [4, 5, 6, 8, 10, 15][k % 6]
+        times = np.round(RNG.exponential(10, n) + 1, 1 if k % 2 else 3)
+        follow = 12.0 + k % 5
+        reached = times <= follow
+        times = np.where(reached, times, follow)
+        if k % 7 == 3:
+            reached[:] = True
+        tau = float(np.max(times)) * (0.8 if k % 3 == 0 else 1.0)
+        out["kaplan_meier"].append({"times": times.tolist(), "reached": reached.tolist(), "tau": tau,
+                                    **kaplan_meier(times, reached, tau)})
+        other = np.round(RNG.exponential(14, n + 1) + 1, 2)
+        oreached = other <= follow + 3
+        other = np.where(oreached, other, follow + 3)
+        xd = stats.CensoredData(uncensored=times[reached], right=times[~reached])
+        yd = stats.CensoredData(uncensored=other[oreached], right=other[~oreached])
+        r = stats.logrank(xd, yd)
+        out["logrank"].append({"x": times.tolist(), "x_reached": reached.tolist(), "y": other.tolist(),
+                               "y_reached": oreached.tolist(), "statistic": f(r.statistic), "p": f(r.pvalue)})
+    for t in (-3.0, -0.5, 0.0, 0.7, 1.5, 2.8, 6.0):
+        for df in (1.0, 2.0, 4.0, 9.0, 29.0):
+            for nc in (-2.0, 0.0, 0.5, 2.0, 5.0, 12.0):
+                out["nct_cdf"].append({"t": t, "df": df, "nc": nc, "cdf": f(stats.nct.cdf(t, df, nc))})
+    for n in (3, 5, 8, 12, 20):
+        for cv in (0.05, 0.1, 0.2):
+            for ratio in (1.05, 1.1, 1.3):
+                for paired in (True, False):
+                    sd = math.sqrt(math.log1p(cv * cv))
+                    se = sd / math.sqrt(n) if paired else sd * math.sqrt(2 / n)
+                    df = n - 1 if paired else 2 * n - 2
+                    nc = math.log(ratio) / se
+                    alpha = 0.0125 if (n + int(paired)) % 2 else 0.05
+                    crit = stats.t.ppf(1 - alpha / 2, df)
+                    # SciPy's nct.cdf is NaN in far tails (large nc); such cases are kept as null and skipped.
+                    power = 1 - stats.nct.cdf(crit, df, nc) + stats.nct.cdf(-crit, df, nc)
+                    out["power"].append({"n": n, "cv": cv, "ratio": ratio, "paired": paired, "alpha": alpha, "power": f(power)})
+    return out
 
 
 def make_case(name, x, y, seed, bootstrap=True):

@@ -67,15 +67,36 @@ public final class Dataset {
         self.location = location
     }
 
-    /// Carves `count` seeded-random training images out as a validation set.
-    public func splitValidation(count: Int, seed: UInt64, ledger: Ledger = .shared) throws(DatasetError) -> Dataset {
+    /// The seed of every validation split: fixed, not the run's, so every
+    /// run of a study (any arm, any seed) holds out the same images.
+    public static let validationSeed: UInt64 = 0x5EED_0FA1_1DA7
+
+    /// Carves `count` training images out as a validation set, stratified by
+    /// class (each class gives its share, largest remainders first) and
+    /// chosen by a seeded permutation within each class. Both sets keep the
+    /// original order of their images.
+    public func splitValidation(count: Int, seed: UInt64 = validationSeed, ledger: Ledger = .shared) throws(DatasetError) -> Dataset {
         guard count > 0 && count < train.count else {
             throw .badSplit("size \(count) must be between 1 and \(train.count - 1) (training set size - 1)")
         }
-        var rng = RNG(seed: seed, stream: 0x5a11)
-        let order = rng.permutation(train.count)
-        let held = train.subset(order[..<count], ledger: ledger)
-        let kept = train.subset(order[count...].sorted(), ledger: ledger)
-        return Dataset(info: info, train: kept, test: test, validation: held, location: location)
+        var byClass = [[Int]](repeating: [], count: train.classCount)
+        for (i, l) in train.labels.enumerated() { byClass[Int(l)].append(i) }
+        // Largest-remainder allocation of `count` over the classes.
+        let exact = byClass.map { Double($0.count) * Double(count) / Double(train.count) }
+        var quota = exact.map { Int($0.rounded(.down)) }
+        let order = exact.indices.sorted { (exact[$0] - Double(quota[$0]), -$0) > (exact[$1] - Double(quota[$1]), -$1) }
+        for k in order.prefix(count - quota.reduce(0, +)) { quota[k] += 1 }
+        var held: [Int] = []
+        for (k, indices) in byClass.enumerated() where quota[k] > 0 {
+            var rng = RNG(seed: seed, stream: 0x5a11_0000 &+ UInt64(k))
+            let permutation = rng.permutation(indices.count)
+            held += permutation.prefix(quota[k]).map { indices[$0] }
+        }
+        held.sort()
+        var isHeld = [Bool](repeating: false, count: train.count)
+        for i in held { isHeld[i] = true }
+        let validation = train.subset(held, ledger: ledger)
+        let trainSet = train.subset((0..<train.count).filter { !isHeld[$0] }, ledger: ledger)
+        return Dataset(info: info, train: trainSet, test: test, validation: validation, location: location)
     }
 }

@@ -20,12 +20,17 @@ public struct DatasetLoader: Sendable {
         self.locator = locator
     }
 
-    public func load(_ id: DatasetID, ledger: Ledger = .shared) throws(DatasetError) -> Dataset {
+    /// - Parameter validation: training images to hold out as a validation
+    ///   split (`Dataset.splitValidation`); 0 for none. Split here, so the
+    ///   full training matrix is freed before training and a run holds each
+    ///   image once.
+    public func load(_ id: DatasetID, validation: Int = 0, ledger: Ledger = .shared) throws(DatasetError) -> Dataset {
         let info = id.info
         let location = try locator.locate(info)
         let train = try loadSplit(.train, info: info, location: location, ledger: ledger)
         let test = try loadSplit(.test, info: info, location: location, ledger: ledger)
-        return Dataset(info: info, train: train, test: test, location: location)
+        let full = Dataset(info: info, train: train, test: test, location: location)
+        return validation > 0 ? try full.splitValidation(count: validation, ledger: ledger) : full
     }
 
     /// Loads everything and checks the class counts against the catalog.

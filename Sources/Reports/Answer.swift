@@ -1,72 +1,129 @@
 import Analysis
 import Foundation
 
-/// The answer to the research question, in sentences built from the numbers.
-/// Wording follows the statistics: a direction only when the adjusted p is
-/// below 0.05, "no significant difference" otherwise, and warnings for
-/// small samples, failed assumption checks and mixed hosts.
+/// The answer to the research question, in sentences built from the
+/// comparisons. Each verdict is the one its interval gives, and each
+/// sentence quotes the interval its verdict follows: a direction only when
+/// that interval excludes "no difference", "inconclusive" otherwise, never
+/// "no difference". Accuracy comes first, because the time and memory
+/// sentences mean "at similar accuracy" only when the arms are equivalent.
 public enum Answer {
-    static let phrases: [String: (what: String, better: String, worse: String)] = [
-        "mean_epoch_seconds": ("training time per epoch", "FF trains faster", "FF does not train faster"),
-        "total_train_seconds": ("total training time", "FF trains faster", "FF does not train faster"),
-        "time_to_target_seconds": ("time to the target test error", "FF reaches the target sooner", "FF does not reach the target sooner"),
-        "peak_rss_bytes": ("peak resident memory", "FF uses less memory", "FF does not use less memory"),
-        "peak_activation_bytes": ("peak activation memory", "FF uses less activation memory", "FF does not use less activation memory"),
-        "final_test_error": ("final test error", "FF is more accurate", "FF is less accurate"),
-    ]
+    public static func sentences(_ c: ArmComparison, datasetTitle: String) -> [String] {
+        var out: [String] = []
+        let accuracy = c.endpoint(Metrics.finalTestError)
+        if let a = accuracy, let s = accuracySentence(a, c) { out.append(s) }
+        let equivalent = accuracy?.verdict == .equivalent
+        if let a = accuracy, a.equivalence != nil, !equivalent {
+            out.append("So the time and memory figures below are not at equal accuracy; time to target compares the arms at an error both reach.")
+        }
+        for metric in [Metrics.epochTime, Metrics.peakRSS] {
+            if let e = c.endpoint(metric), let s = ratioSentence(e, metric, c) { out.append(s) }
+        }
+        if let e = c.endpoint(Metrics.timeToTarget) { out.append(timeToTargetSentence(e, c)) }
+        if let e = c.endpoint(Metrics.peakActivations), let s = exactSentence(e, Metrics.peakActivations, c) { out.append(s) }
+        return out
+    }
 
-    public static let metrics = ["mean_epoch_seconds", "total_train_seconds", "time_to_target_seconds",
-                                 "peak_rss_bytes", "peak_activation_bytes", "final_test_error"]
+    static func subject(_ c: ArmComparison, _ m: Metric) -> String { "\(c.arm.title)’s \(m.what)" }
 
-    static func testName(_ t: String) -> String {
-        switch t {
-        case "welch-t": "Welch's t"
-        case "paired-t": "paired t"
-        case "mann-whitney-u": "Mann–Whitney U"
-        case "wilcoxon-signed-rank": "Wilcoxon signed-rank"
-        default: t
+    static func seedsText(_ c: ArmComparison) -> String {
+        c.runs[0] == c.runs[1] ? "\(c.runs[0]) seeds per arm" : "\(c.runs[0]) and \(c.runs[1]) runs"
+    }
+
+    static func holmText(_ c: ArmComparison) -> String {
+        "adjusted for \(c.familySize) primary comparison\(c.familySize == 1 ? "" : "s") (Holm)"
+    }
+
+    static func accuracySentence(_ e: Endpoint, _ c: ArmComparison) -> String? {
+        guard let q = e.equivalence else { return nil }
+        let margin = "±\(Number.plain(q.margin)) pp"
+        let d = Number.decimals(for: (q.difference.high - q.difference.low) / 2)
+        let size = Number.fixed(abs(q.difference.estimate), d)
+        let ci = "95 % CI " + Number.range(q.difference, unit: " pp", signed: true)
+        let base = c.baseline.title
+        switch e.verdict {
+        case .equivalent:
+            let inside = e.adjusted.map { "its \(Number.percent($0.confidence)) interval, \(holmText(c)), \(Number.range($0, unit: " pp", signed: true)), lies inside the margin" }
+                ?? "its interval lies inside the margin"
+            return "\(subject(c, Metrics.finalTestError)) is equivalent to \(base)’s within \(margin): the difference is \(Number.fixed(q.difference.estimate, d)) pp and \(inside)."
+        case .higher, .lower:
+            let words = e.verdict == .higher ? "higher" : "lower"
+            let verdict = e.verdict == .higher ? Metrics.finalTestError.higher : Metrics.finalTestError.lower
+            return "\(subject(c, Metrics.finalTestError)) is \(size) pp \(words) than \(base)’s (\(ci)): \(c.arm.title) \(verdict), and the two are not equivalent within \(margin)."
+        case .notShownEquivalent:
+            let eq = e.adjusted ?? q.equivalenceInterval(alpha: 0.05)
+            return "\(subject(c, Metrics.finalTestError)) differs from \(base)’s by \(Number.fixed(q.difference.estimate, d)) pp (\(ci)); its \(Number.percent(eq.confidence)) interval, \(Number.range(eq, unit: " pp", signed: true)), is not inside \(margin): not shown equivalent, inconclusive with \(seedsText(c))."
+        default:
+            return nil
         }
     }
 
-    static func f(_ v: Double) -> String { String(format: v >= 10 ? "%.1f" : "%.2f", v) }
-
-    /// One sentence for one comparison.
-    public static func sentence(_ c: GroupComparison, datasetTitle: String) -> String {
-        guard let phrase = phrases[c.metric] else { return "" }
-        let subject = "On \(datasetTitle) (\(c.configuration ?? ""))"
-        if c.n.allSatisfy({ $0 == 0 }) && c.censored.contains(where: { $0 > 0 }) {
-            return "\(subject), no run of either arm reached the target test error, so the \(phrase.what) cannot be compared (\(c.censored[0]) FF and \(c.censored[1]) BP runs censored)."
+    static func ratioSentence(_ e: Endpoint, _ m: Metric, _ c: ArmComparison) -> String? {
+        guard let r = e.ratio else {
+            return e.n.contains(0) ? nil : "\(subject(c, m)) cannot be compared with \(c.baseline.title)’s: \(e.notes.first ?? "too few runs")."
         }
-        guard let test = c.test, let ratio = c.ratio, let p = c.pAdjusted else {
-            let why = c.n.contains { $0 < 2 } ? "too few runs (FF \(c.n[0]), BP \(c.n[1]))" : (c.notes.first ?? c.testReason)
-            return "\(subject), the \(phrase.what) cannot be compared: \(why)."
+        let raw = "95 % CI \(Number.range(r.ratio, unit: ""))"
+        let estimate = "\(Number.ratio(r.ratio)) \(c.baseline.title)’s"
+        let adjusted = e.adjusted.map { "Holm-adjusted \(Number.percent($0.confidence)) CI \(Number.range($0, unit: ""))" }
+        switch e.verdict {
+        case .lower, .higher:
+            let words = e.verdict == .lower ? m.lower : m.higher
+            return "\(subject(c, m)) is \(estimate) (\(([raw] + (adjusted.map { [$0] } ?? [])).joined(separator: "; "))): \(c.arm.title) \(words)."
+        default:
+            if !r.ratio.contains(1), let adjusted {
+                // The unadjusted interval excludes 1 but the verdict is the adjusted one's.
+                return "\(subject(c, m)) is \(estimate), but \(holmText(c)) its interval includes 1 (\(adjusted)): inconclusive with \(seedsText(c))."
+            }
+            return "\(subject(c, m)) is \(estimate) (\(raw)): inconclusive with \(seedsText(c))."
         }
-        let pText = p < 0.001 ? "Holm-adjusted p < 0.001" : String(format: "Holm-adjusted p = %.3f", p)
-        let g = c.hedgesG.map { String(format: ", Hedges' g = %.2g", $0.g) } ?? ""
-        let numbers = "\(f(ratio.estimate))× BP's \(phrase.what) (95 % CI \(f(ratio.low))–\(f(ratio.high)); \(testName(test.test)), \(pText)\(g))"
-        let verdict: String
-        if p >= 0.05 {
-            verdict = "no significant difference"
-        } else {
-            verdict = ratio.estimate < 1 ? phrase.better : phrase.worse
-        }
-        var s = "\(subject), FF's \(phrase.what) was \(numbers): \(verdict)."
-        if c.censored.contains(where: { $0 > 0 }) {
-            s += " (\(c.censored[0]) FF and \(c.censored[1]) BP runs never reached the target and are not in this test.)"
-        }
-        return s
     }
 
-    /// Warnings that qualify every answer for a data set.
-    public static func warnings(_ comparisons: [GroupComparison], hosts: [String]) -> [String] {
+    static func timeToTargetSentence(_ e: Endpoint, _ c: ArmComparison) -> String {
+        guard let t = c.target else { return "Time to target cannot be compared: \(e.notes.first ?? "no target error")." }
+        let split = t.onValidation ? "validation" : "test"
+        let source = t.source == "declared" ? "declared by the study"
+            : "the median best \(split) error of \(t.derivedFrom.map { $0 == c.arm.name ? c.arm.title : $0 == c.baseline.name ? c.baseline.title : $0 } ?? "?"), the least accurate arm"
+        let what = "Time to a \(split) error of \(Number.fixed(100 * t.error, 2)) % (\(source))"
+        guard let s = e.survival else { return "\(what): not comparable (\(e.notes.first ?? "no data"))." }
+        let medians = "medians \(c.arm.title) \(median(s.arm)), \(c.baseline.title) \(median(s.baseline))"
+        let censored = [(s.arm, c.arm.title), (s.baseline, c.baseline.title)].filter { $0.0.censored > 0 }
+            .map { "\($0.0.censored) of \($0.0.n) \($0.1) runs never reached it and count as censored" }
+        var text = "\(what): \(c.arm.title)’s restricted mean time to target over the first \(Number.fixed(s.tau, 1)) s of training is \(Number.ratio(s.ratio)) \(c.baseline.title)’s"
+        let raw = "95 % CI \(Number.range(s.ratio, unit: ""))"
+        let adjusted = e.adjusted.map { "Holm-adjusted \(Number.percent($0.confidence)) CI \(Number.range($0, unit: ""))" }
+        switch e.verdict {
+        case .lower, .higher:
+            text += " (\(([raw] + (adjusted.map { [$0] } ?? [])).joined(separator: "; "))): \(c.arm.title) \(e.verdict == .lower ? Metrics.timeToTarget.lower : Metrics.timeToTarget.higher)"
+        default:
+            if !s.ratio.contains(1), let adjusted {
+                text += ", but \(holmText(c)) its interval includes 1 (\(adjusted)): inconclusive with \(seedsText(c))"
+            } else {
+                text += " (\(raw)): inconclusive with \(seedsText(c))"
+            }
+        }
+        text += "; \(medians)"
+        if !censored.isEmpty { text += "; " + censored.joined(separator: ", ") }
+        text += "."
+        if s.arm.unreliable || s.baseline.unreliable { text += " With more than one censored run in an arm this result is unreliable." }
+        return text
+    }
+
+    static func median(_ a: SurvivalComparison.Arm) -> String {
+        a.median.map { "\(Number.fixed($0, 1)) s" } ?? "not reached"
+    }
+
+    static func exactSentence(_ e: Endpoint, _ m: Metric, _ c: ArmComparison) -> String? {
+        guard let x = e.exact, x.identical, let a = x.arm.first, let b = x.baseline.first else { return nil }
+        let ratio = x.ratio.map { " (\(Number.ratio($0)))" } ?? ""
+        return "Exact, identical in every seed and so not tested: \(subject(c, m)) is \(Number.plain(a * m.scale)) \(m.unit) against \(c.baseline.title)’s \(Number.plain(b * m.scale)) \(m.unit)\(ratio)."
+    }
+
+    /// Warnings that qualify every answer.
+    public static func warnings(_ comparisons: [ArmComparison]) -> [String] {
         var w: [String] = []
-        if comparisons.contains(where: { c in zip(c.n, c.censored).contains { $0 + $1 < 5 } }) {
-            w.append("Fewer than 5 seeds per arm in some comparisons: treat p-values and intervals with caution.")
+        for c in comparisons where c.cpuModels[0] != c.cpuModels[1] || c.cpuModels.contains(where: { $0.count > 1 }) {
+            w.append("\(c.arm.title) vs \(c.baseline.title) (\(c.configuration)): runs came from different CPU models — \(c.arm.title) on \(c.cpuModels[0].joined(separator: ", ")); \(c.baseline.title) on \(c.cpuModels[1].joined(separator: ", ")). Times may not be comparable.")
         }
-        if comparisons.contains(where: { $0.normality.contains { ($0?.pValue ?? 1) < 0.05 } }) {
-            w.append("Normality is doubtful for some metrics (Shapiro–Wilk p < 0.05); rank tests were used there.")
-        }
-        if hosts.count > 1 { w.append("Runs came from \(hosts.count) different hosts: times may not be comparable.") }
         return w
     }
 }

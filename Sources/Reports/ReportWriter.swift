@@ -1,5 +1,6 @@
 import Analysis
 import Charts
+import Exports
 import Foundation
 import Mustache
 import RunStore
@@ -42,11 +43,12 @@ public struct ReportWriter {
             }
         }
         if formats.contains(.csv) {
-            try save(ComparisonFormat.csv(model.comparisons), directory, "tables/comparisons.csv", &written)
+            try save(CSV.write(header: ComparisonRows.machineHeader, rows: ComparisonRows.machine(model.comparisons)), directory, "tables/comparisons.csv", &written)
             try save(runsCSV(), directory, "tables/runs.csv", &written)
         }
         if formats.contains(.latex) {
-            try save(ComparisonFormat.latex(model.comparisons), directory, "tables/comparisons.tex", &written)
+            try save(LaTeXTable(header: ComparisonRows.humanHeader, rows: model.comparisons.flatMap(ComparisonRows.human)).render(),
+                     directory, "tables/comparisons.tex", &written)
         }
         if formats.contains(.html) {
             try save(try html(figures: figures, directory: directory), directory, "report.html", &written)
@@ -68,60 +70,53 @@ public struct ReportWriter {
     // MARK: - Content shared by HTML and PDF
 
     var datasetAnswers: [(name: String, sentences: [String])] {
-        let datasets = Array(Set(model.comparisons.compactMap(\.dataset))).sorted()
-        return datasets.compactMap { d in
-            let rows = model.comparisons.filter { c in c.dataset == d && Answer.metrics.contains(c.metric) && zip(c.n, c.censored).allSatisfy { $0 + $1 > 0 } }
-            guard !rows.isEmpty else { return nil }
-            let title = Self.titles[d] ?? d
-            return (title, rows.map { Answer.sentence($0, datasetTitle: title) })
+        model.comparisons.map { c in
+            let title = Self.titles[c.unit.dataset ?? ""] ?? c.unit.dataset ?? "–"
+            return ("\(title), \(c.configuration): \(c.arm.title) against \(c.baseline.title)", Answer.sentences(c, datasetTitle: title))
         }
     }
 
     var warnings: [String] {
-        var w = Answer.warnings(model.comparisons, hosts: model.hosts)
+        var w = Answer.warnings(model.comparisons)
         if model.runs.isEmpty { w.append("The database holds no runs: nothing to report yet.") }
-        let arms = Set(model.runs.map(\.algorithm))
-        if !model.runs.isEmpty && !(arms.contains("ff") && arms.contains("bp")) {
-            w.append("Only one arm (\(arms.sorted().joined(separator: ", "))) has runs: there is nothing to compare it with.")
-        }
+        for u in model.analysis.units { w += u.notes.map { "\(Self.titles[u.unit.dataset ?? ""] ?? u.unit.dataset ?? "–"), \(u.configuration): \($0)." } }
         let noEpochs = model.runs.filter { (model.epochs[$0.id] ?? []).isEmpty }.count
         if noEpochs > 0 { w.append("\(noEpochs) run(s) have no recorded epochs and contribute nothing.") }
         let unfinished = model.runs.filter { $0.status != .completed }.count
         if unfinished > 0 { w.append("\(unfinished) run(s) did not complete (failed, interrupted, diverged or running) and are left out.") }
+        if model.analysis.runs.contains(where: { !$0.selectsOnValidation }) {
+            w.append("Some runs have no validation split (--validation 0): their best epoch and time to target were selected on the test set.")
+        }
         return w
     }
 
     var methods: [String] {
         let completed = model.runs.filter { $0.status == .completed }
-        let configs = Set(completed.map { "\($0.algorithm.uppercased()) \($0.layers ?? "?") on \($0.dataset ?? "?"), batch \($0.batchSize ?? 0), \($0.epochs ?? 0) epochs, \($0.parameterCount ?? 0) parameters" }).sorted()
+        let configs = Set(completed.map { "\(ArmInfo.of($0).title) \($0.layers ?? "?") on \($0.dataset ?? "?"), batch \($0.batchSize ?? 0), \($0.epochs ?? 0) epochs, \($0.parameterCount ?? 0) parameters" }).sorted()
         let seeds = Set(completed.compactMap(\.seed)).sorted().map(String.init).joined(separator: ", ")
         let interval = completed.compactMap(\.sampleInterval).first.map { String(format: "%.0f ms", $0 * 1000) } ?? "—"
-        let reasons = Set(model.comparisons.map(\.testReason).filter { !$0.isEmpty }).sorted()
+        let families = Set(model.comparisons.map(\.familySize)).sorted()
+        let familyText = families.isEmpty ? "no comparison was tested" : "Holm's step-down adjustment within each arm-versus-baseline comparison over its primary endpoints that could be tested (\(families.map(String.init).joined(separator: " or ")) per comparison; \(model.comparisons.count) comparison\(model.comparisons.count == 1 ? "" : "s") in this report)"
+        let plans = model.analysis.units.map(\.plan)
+        let margins = Set(plans.map(\.equivalenceMargin)).sorted().map { "±\(Number.plain($0)) pp" }.joined(separator: ", ")
+        let declared = Set(plans.flatMap(\.declared)).sorted()
         var m = [
             "Networks: " + (configs.isEmpty ? "none completed." : configs.joined(separator: "; ") + "."),
-            "Seeds: \(seeds.isEmpty ? "none" : seeds). Arms were interleaved (FF seed 1, BP seed 1, FF seed 2, …) and every run was its own process.",
+            "Seeds: \(seeds.isEmpty ? "none" : seeds). Arms were interleaved (seed 1 of every arm, then seed 2, …) and every run was its own process.",
             "FF follows Hinton (2022) and his ffnew.m: the label in the first 10 inputs, RMS-normalised layer inputs, goodness = sum of squared ReLU activities against a threshold, per-layer logistic loss, negative labels, and a softmax head on the normalised activities; the exact settings of each arm follow. BP trains the same hidden stack with a softmax output layer.",
             "Time: monotonic clock; training time excludes evaluation. Memory: the kernel's high-water mark (VmHWM, reset at every epoch start through /proc/self/clear_refs) for peaks, RSS sampled every \(interval), and a ledger of every tensor byte by category (weights, gradients, optimizer, activations, data set).",
-            "Statistics: per group Shapiro–Wilk (normality) and Levene/Brown–Forsythe (equal variances); Welch's t (paired t when runs pair by seed) when both groups look normal, Mann–Whitney U (Wilcoxon signed-rank) otherwise; 95 % BCa bootstrap intervals (9,999 resamples) for the difference and the ratio of means; Hedges' g with a 95 % interval and Cliff's δ; Holm's correction across all \(model.comparisons.count) comparisons. Time-to-target uses a test error of \(String(format: "%.3g", 100 * model.targetError)) %.",
+            "Estimands, fixed in advance by the kind of metric: time and memory by the geometric-mean ratio arm/baseline, from a t procedure on the logarithms (paired t on per-seed log ratios when runs pair by seed, Welch's t otherwise), whose interval and test are the same computation; exact quantities (ledger bytes, parameter counts) stated, not tested; accuracy by the difference in percentage points with equivalence shown by two one-sided tests within \(margins.isEmpty ? "±0.5 pp" : margins); time to target by Kaplan–Meier per arm, keeping runs that never reach the target as censored, with the ratio of restricted mean times (RMST) as the estimand and the log-rank test beside it.",
+            "Primary endpoints: time per epoch, time to target, peak RSS and final test error; \(familyText). Each primary verdict is read off the interval at the level of its Holm step, which excludes the null value (a ratio of 1) exactly when the Holm-adjusted p is below 0.05. Other metrics are secondary: an interval, no p-value. A rank test on the same data (Wilcoxon signed-rank or Mann–Whitney on logs) is reported as a sensitivity analysis only.",
+            "The analysis plan (" + (declared.isEmpty ? "every setting at its default" : "declared by the study: " + declared.joined(separator: ", ")) + ") was stored with the study before it ran. Best epochs and time to target are selected on a validation split held out of the training set; the test error reported is the final model's.",
         ]
         m += Settings.sentences(completed, algorithm: "ff") + Settings.sentences(completed, algorithm: "bp")
-        if !reasons.isEmpty { m.append("Tests chosen: " + reasons.prefix(6).joined(separator: "; ") + (reasons.count > 6 ? "; …" : "") + ".") }
         return m
     }
 
     func resultTables() -> [(name: String, header: [String], rows: [[String]])] {
-        let datasets = Array(Set(model.comparisons.compactMap(\.dataset))).sorted()
-        let header = ["configuration", "metric", "n FF/BP", "FF mean ± SD", "BP mean ± SD", "FF/BP (95 % CI)", "test", "p", "p adj.", "Hedges' g"]
-        func n(_ v: Double?) -> String { v.map { $0.isFinite ? String(format: "%.4g", $0) : "∞" } ?? "–" }
-        func p(_ v: Double?) -> String { v.map { $0 < 0.001 ? "<0.001" : String(format: "%.3f", $0) } ?? "–" }
-        return datasets.map { d in
-            let rows = model.comparisons.filter { $0.dataset == d }.map { c -> [String] in
-                let ms = (0..<2).map { i in c.describe.count > i ? "\(n(c.describe[i].mean)) ± \(n(c.describe[i].sd))" : "–" }
-                let ratio = c.ratio.map { "\(n($0.estimate)) (\(n($0.low))–\(n($0.high)))" } ?? "–"
-                return [c.configuration ?? "", c.metric, "\(c.n[0])/\(c.n[1])", ms[0], ms[1], ratio, c.test.map { Answer.testName($0.test) } ?? "–",
-                        p(c.test?.pValue), p(c.pAdjusted), n(c.hedgesG?.g)]
-            }
-            return (Self.titles[d] ?? d, header, rows)
+        model.comparisons.map { c in
+            let title = Self.titles[c.unit.dataset ?? ""] ?? c.unit.dataset ?? "–"
+            return ("\(title): \(c.arm.title) against \(c.baseline.title)", ComparisonRows.humanHeader, ComparisonRows.human(c))
         }
     }
 
@@ -138,18 +133,17 @@ public struct ReportWriter {
     }
 
     func runsCSV() -> String {
-        var lines = ["run_id,study,arm,algorithm,dataset,layers,batch_size,seed,status,epochs_recorded,final_test_error,mean_epoch_seconds,peak_rss_bytes"]
-        for r in model.runs {
-            let e = model.epochs[r.id] ?? []
-            let train = e.compactMap(\.trainSeconds)
-            let fields: [String] = [r.id, r.study ?? "", r.arm ?? "", r.algorithm, r.dataset ?? "", r.layers ?? "",
-                                    r.batchSize.map(String.init) ?? "", r.seed.map { String($0) } ?? "", r.status.rawValue, String(e.count),
-                                    e.last?.testError.map { String($0) } ?? "",
-                                    train.isEmpty ? "" : String(train.reduce(0, +) / Double(train.count)),
-                                    e.compactMap(\.peakRSSBytes).max().map(String.init) ?? ""]
-            lines.append(fields.map { $0.contains(",") ? "\"\($0)\"" : $0 }.joined(separator: ","))
+        let header = ["run_id", "study", "arm", "algorithm", "framework", "dataset", "layers", "batch_size", "epochs", "seed", "status",
+                      "epochs_recorded", "final_test_error", "best_validation_error", "mean_epoch_seconds", "peak_rss_bytes"]
+        let rows = model.runs.map { r -> [String] in
+            let v = model.metrics[r.id]?.values ?? [:]
+            func n(_ key: String) -> String { v[key].map { String($0) } ?? "" }
+            return [r.id, r.study ?? "", r.arm ?? "", r.algorithm, ArmInfo.of(r).framework, r.dataset ?? "", r.layers ?? "",
+                    r.batchSize.map(String.init) ?? "", r.epochs.map(String.init) ?? "", r.seed.map { String($0) } ?? "", r.status.rawValue,
+                    String((model.epochs[r.id] ?? []).count), n("final_test_error"), n("best_validation_error"), n("mean_epoch_seconds"),
+                    n("peak_rss_bytes")]
         }
-        return lines.joined(separator: "\n") + "\n"
+        return CSV.write(header: header, rows: rows)
     }
 
     // MARK: - HTML
@@ -190,7 +184,7 @@ public struct ReportWriter {
         doc.newPage()
         doc.heading("The answer")
         let answers = datasetAnswers
-        if answers.isEmpty { doc.paragraph("No data set has completed FF and BP runs to compare yet.") }
+        if answers.isEmpty { doc.paragraph("No arm has completed runs to compare with a baseline yet.") }
         for a in answers {
             doc.paragraph(a.name, size: 11, bold: true)
             for s in a.sentences { doc.paragraph("• " + s) }

@@ -1,15 +1,14 @@
 import GRDB
 
 extension RunStore {
-    static let runColumns = "id, study, arm, label, algorithm, dataset, layers, batch_size, epochs, seed, status, started_at, finished_at, parameter_count, config_json, host_json, hostname, pid, heartbeat_at, command, exit_status, sample_interval, message"
-
     /// Copies every run of `source` that this database does not already
-    /// hold (by id), with its epochs, samples and events. Idempotent:
-    /// merging the same file twice adds nothing the second time.
+    /// hold (by id), with its epochs, samples and events, and the studies'
+    /// declared plans it lacks. Idempotent: merging the same file twice adds
+    /// nothing the second time. A source from an older schema is read as it
+    /// is (its missing columns stay NULL), never upgraded.
     /// - Returns: how many runs were added.
     @discardableResult
     public func merge(from source: String) throws(RunStoreError) -> Int {
-        try RunStore.checkFile(source, forWriting: false)
         let other = try RunStore.openExisting(source)
         let count: Int
         do {
@@ -22,10 +21,17 @@ extension RunStore {
                     try db.execute(sql: "DELETE FROM merging")
                     try db.execute(sql: "INSERT INTO merging SELECT id FROM other.runs WHERE id NOT IN (SELECT id FROM main.runs)")
                     added = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM merging") ?? 0
-                    try db.execute(sql: "INSERT INTO main.runs (\(Self.runColumns)) SELECT \(Self.runColumns) FROM other.runs WHERE id IN merging")
-                    try db.execute(sql: "INSERT INTO main.epochs SELECT * FROM other.epochs WHERE run_id IN merging")
-                    try db.execute(sql: "INSERT INTO main.samples SELECT * FROM other.samples WHERE run_id IN merging")
-                    try db.execute(sql: "INSERT INTO main.events SELECT * FROM other.events WHERE run_id IN merging")
+                    for (table, filter) in [("runs", "id"), ("epochs", "run_id"), ("samples", "run_id"), ("events", "run_id")] {
+                        let columns = try Self.sharedColumns(db, table).joined(separator: ", ")
+                        try db.execute(sql: "INSERT INTO main.\(table) (\(columns)) SELECT \(columns) FROM other.\(table) WHERE \(filter) IN merging")
+                    }
+                    if try db.tableExists("studies", in: "other") {
+                        let columns = try Self.sharedColumns(db, "studies").joined(separator: ", ")
+                        try db.execute(sql: """
+                            INSERT INTO main.studies (\(columns)) SELECT \(columns) FROM other.studies
+                            WHERE name NOT IN (SELECT name FROM main.studies)
+                            """)
+                    }
                     return .commit
                 }
                 return added
@@ -34,5 +40,12 @@ extension RunStore {
             throw Self.describe(error, path: path)
         }
         return count
+    }
+
+    /// Columns a table has in both databases (a source may predate a migration).
+    private static func sharedColumns(_ db: Database, _ table: String) throws -> [String] {
+        let mine = try db.columns(in: table, in: "main").map(\.name)
+        let theirs = Set(try db.columns(in: table, in: "other").map(\.name))
+        return mine.filter(theirs.contains)
     }
 }

@@ -28,13 +28,15 @@ public struct RunRecord: Codable, Sendable, Equatable, FetchableRecord, Persista
     public var exitStatus: Int?
     public var sampleInterval: Double?
     public var message: String?
+    /// What implemented the run: `ffbench` for native runs, e.g. `pytorch` for a recorded command.
+    public var framework: String?
 
     public init(id: String = UUID().uuidString.lowercased(), study: String? = nil, arm: String? = nil, label: String? = nil,
                 algorithm: String, dataset: String? = nil, layers: String? = nil, batchSize: Int? = nil,
                 epochs: Int? = nil, seed: Int64? = nil, status: RunStatus = .running,
                 startedAt: String = Timestamp.now(), parameterCount: Int? = nil, configJSON: String? = nil,
                 hostJSON: String? = nil, hostname: String? = nil, pid: Int? = nil, command: String? = nil,
-                sampleInterval: Double? = nil) {
+                sampleInterval: Double? = nil, framework: String? = nil) {
         self.id = id
         self.study = study
         self.arm = arm
@@ -55,10 +57,11 @@ public struct RunRecord: Codable, Sendable, Equatable, FetchableRecord, Persista
         self.heartbeatAt = startedAt
         self.command = command
         self.sampleInterval = sampleInterval
+        self.framework = framework
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, study, arm, label, algorithm, dataset, layers, epochs, seed, status, hostname, pid, command, message
+        case id, study, arm, label, algorithm, dataset, layers, epochs, seed, status, hostname, pid, command, message, framework
         case batchSize = "batch_size"
         case startedAt = "started_at"
         case finishedAt = "finished_at"
@@ -84,6 +87,8 @@ public struct EpochRecord: Codable, Sendable, Equatable, FetchableRecord, Persis
     public var trainLoss: Double?
     public var trainError: Double?
     public var testError: Double?
+    /// Error on the validation split (held out of the training set): what selection uses.
+    public var validationError: Double?
     public var testErrorGoodness: Double?
     public var testErrorSoftmax: Double?
     public var trainSeconds: Double?
@@ -96,7 +101,7 @@ public struct EpochRecord: Codable, Sendable, Equatable, FetchableRecord, Persis
     public init(runID: String, epoch: Int, trainLoss: Double? = nil, trainError: Double? = nil, testError: Double? = nil,
                 testErrorGoodness: Double? = nil, testErrorSoftmax: Double? = nil, trainSeconds: Double? = nil,
                 evalSeconds: Double? = nil, peakRSSBytes: Int64? = nil, peakTensorBytes: Int64? = nil,
-                peakActivationBytes: Int64? = nil, learningRate: Double? = nil) {
+                peakActivationBytes: Int64? = nil, learningRate: Double? = nil, validationError: Double? = nil) {
         self.runID = runID
         self.epoch = epoch
         self.trainLoss = trainLoss
@@ -110,6 +115,7 @@ public struct EpochRecord: Codable, Sendable, Equatable, FetchableRecord, Persis
         self.peakTensorBytes = peakTensorBytes
         self.peakActivationBytes = peakActivationBytes
         self.learningRate = learningRate
+        self.validationError = validationError
     }
 
     enum CodingKeys: String, CodingKey {
@@ -118,6 +124,7 @@ public struct EpochRecord: Codable, Sendable, Equatable, FetchableRecord, Persis
         case trainLoss = "train_loss"
         case trainError = "train_error"
         case testError = "test_error"
+        case validationError = "validation_error"
         case testErrorGoodness = "test_error_goodness"
         case testErrorSoftmax = "test_error_softmax"
         case trainSeconds = "train_seconds"
@@ -126,6 +133,43 @@ public struct EpochRecord: Codable, Sendable, Equatable, FetchableRecord, Persis
         case peakTensorBytes = "peak_tensor_bytes"
         case peakActivationBytes = "peak_activation_bytes"
         case learningRate = "learning_rate"
+    }
+}
+
+/// A study's analysis plan, declared before its runs (docs/analysis.md):
+/// what every arm is compared with and by which margins. Reports read it
+/// back, so the estimands are fixed by the spec, not chosen after the fact.
+public struct StudyRecord: Codable, Sendable, Equatable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "studies"
+    public var name: String
+    public var baseline: String?
+    public var targetError: Double?
+    public var equivalenceMargin: Double?
+    public var pilotCV: Double?
+    public var smallestEffect: Double?
+    public var specJSON: String
+    public var declaredAt: String
+
+    public init(name: String, baseline: String?, targetError: Double?, equivalenceMargin: Double?, pilotCV: Double?,
+                smallestEffect: Double?, specJSON: String, declaredAt: String = Timestamp.now()) {
+        self.name = name
+        self.baseline = baseline
+        self.targetError = targetError
+        self.equivalenceMargin = equivalenceMargin
+        self.pilotCV = pilotCV
+        self.smallestEffect = smallestEffect
+        self.specJSON = specJSON
+        self.declaredAt = declaredAt
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case name, baseline
+        case targetError = "target_error"
+        case equivalenceMargin = "equivalence_margin"
+        case pilotCV = "pilot_cv"
+        case smallestEffect = "smallest_effect"
+        case specJSON = "spec_json"
+        case declaredAt = "declared_at"
     }
 }
 

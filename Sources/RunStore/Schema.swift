@@ -65,6 +65,24 @@ enum Schema {
                 CREATE INDEX events_by_run ON events(run_id, t);
                 """)
         }
+        // Issue 12: arms described like native runs, validation error per
+        // epoch, and each study's analysis plan declared before it runs.
+        m.registerMigration("v2-framework-validation-studies") { db in
+            try db.execute(sql: """
+                ALTER TABLE runs ADD COLUMN framework TEXT;
+                ALTER TABLE epochs ADD COLUMN validation_error REAL;
+                CREATE TABLE studies (
+                    name TEXT PRIMARY KEY NOT NULL,
+                    baseline TEXT,
+                    target_error REAL,
+                    equivalence_margin REAL,
+                    pilot_cv REAL,
+                    smallest_effect REAL,
+                    spec_json TEXT NOT NULL,
+                    declared_at TEXT NOT NULL
+                );
+                """)
+        }
         return m
     }
 }

@@ -146,7 +146,7 @@ import Testing
         #expect(checked >= 200)
     }
 
-    @Test func correctionsScalingAndPowerAgree() {
+    @Test func correctionsAndScalingAgree() {
         for c in Fixture.document["corrections"]!.array {
             let p = c["p"]!.numbers
             for (got, want) in zip(MultipleComparisons.holm(p), c["holm"]!.numbers) { #expect(Fixture.close(got, want)) }
@@ -158,9 +158,6 @@ import Testing
                                (fit?.exponentLow, "low"), (fit?.exponentHigh, "high")] {
                 #expect(Fixture.close(got ?? .nan, c[key]!.number!), "scaling \(key)")
             }
-        }
-        for c in Fixture.document["power"]!.array {
-            #expect(Power.seedsPerArm(effect: c["d"]!.number!) == Int(c["n"]!.number!))
         }
     }
 }

@@ -33,13 +33,3 @@ public struct ScalingFit: Codable, Sendable, Equatable {
         exponentHigh = exponent + t * standardError
     }
 }
-
-/// Seeds per arm needed to detect an effect of size d (two-sided, α, power),
-/// by the normal approximation n = 2 (z_{1-α/2} + z_{power})² / d².
-public enum Power {
-    public static func seedsPerArm(effect d: Double, alpha: Double = 0.05, power: Double = 0.8) -> Int? {
-        guard d.isFinite, d != 0 else { return nil }
-        let z = Distributions.normalQuantile(1 - alpha / 2) + Distributions.normalQuantile(power)
-        return max(2, Int((2 * z * z / (d * d)).rounded(.up)))
-    }
-}

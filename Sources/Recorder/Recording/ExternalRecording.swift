@@ -85,7 +85,7 @@ public final class ExternalRecording {
         guard let e = EpochLine.parse(line, decoder: decoder) else { return nil }
         return EpochRecord(runID: runID, epoch: e.epoch, trainLoss: e.trainLoss, trainError: e.trainError,
                            testError: e.testError, trainSeconds: e.trainSeconds, evalSeconds: e.evalSeconds,
-                           peakRSSBytes: e.peakRSSBytes.map { Int64($0) })
+                           peakRSSBytes: e.peakRSSBytes.map { Int64($0) }, validationError: e.validationError)
     }
 }
 
@@ -95,12 +95,12 @@ public final class ExternalRecording {
 /// Linux turns long decimals into NSDecimalNumber and loses the last bits).
 struct EpochLine: Decodable {
     var epoch: Int
-    var trainLoss: Double?, trainError: Double?, testError: Double?
+    var trainLoss: Double?, trainError: Double?, testError: Double?, validationError: Double?
     var trainSeconds: Double?, evalSeconds: Double?, peakRSSBytes: Double?
 
     enum CodingKeys: String, CodingKey {
         case epoch
-        case trainLoss = "train_loss", trainError = "train_error", testError = "test_error"
+        case trainLoss = "train_loss", trainError = "train_error", testError = "test_error", validationError = "validation_error"
         case trainSeconds = "train_seconds", evalSeconds = "eval_seconds", peakRSSBytes = "peak_rss_bytes"
     }
 

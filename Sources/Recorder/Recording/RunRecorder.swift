@@ -67,7 +67,7 @@ public final class RunRecorder: TrainingObserver {
             testErrorGoodness: r.testErrorGoodness, testErrorSoftmax: r.testErrorSoftmax, trainSeconds: r.trainSeconds,
             evalSeconds: r.evalSeconds, peakRSSBytes: Int64(ProcessProbe.peakResidentBytes()),
             peakTensorBytes: Int64(peaks.peakTotal), peakActivationBytes: Int64(peaks.peak[.activations] ?? 0),
-            learningRate: r.learningRate))
+            learningRate: r.learningRate, validationError: r.validationError))
     }
 
     /// Stops sampling, writes everything queued, and records how the run ended.

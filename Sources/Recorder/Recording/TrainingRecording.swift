@@ -41,7 +41,8 @@ extension RunRecord {
                          layers: config.layers, batchSize: config.batchSize, epochs: config.epochs,
                          seed: Int64(bitPattern: config.seed), parameterCount: parameterCount, configJSON: configJSON,
                          hostJSON: hostJSON, hostname: host.hostname, pid: Int(getpid()),
-                         command: CommandLine.arguments.joined(separator: " "), sampleInterval: options.sampleInterval)
+                         command: CommandLine.arguments.joined(separator: " "), sampleInterval: options.sampleInterval,
+                         framework: "ffbench")
     }
 }
 

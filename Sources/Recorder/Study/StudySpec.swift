@@ -1,4 +1,5 @@
 import Foundation
+import RunStore
 import Yams
 
 /// A study: one data set, arms (each an algorithm plus options), seeds and
@@ -21,6 +22,13 @@ public struct StudySpec: Sendable, Equatable {
     public var sampleInterval: String
     /// Arm name → `ffbench train` options (long names without dashes → value).
     public var arms: [(name: String, options: [(String, String)])]
+    /// The analysis plan, declared here and stored before any run.
+    public var baseline: String?
+    public var targetError: Double?
+    public var equivalenceMargin: Double?
+    public var pilotCV: Double?
+    public var smallestEffect: Double?
+    public var text: String = ""
 
     public static func == (a: StudySpec, b: StudySpec) -> Bool {
         a.name == b.name && a.dataset == b.dataset && a.epochs == b.epochs && a.seeds == b.seeds
@@ -32,8 +40,10 @@ public struct StudySpec: Sendable, Equatable {
         "algorithm", "preset", "layers", "batch-size", "optimizer", "lr", "momentum", "dampening", "weight-decay",
         "decay-style", "schedule", "threads", "label-value", "threshold", "negatives", "layer-schedule",
         "peer-normalization", "goodness-from", "head-from", "softmax-head", "predict", "head-lr", "head-weight-decay",
+        "validation", "eval-every", "stack-memory", "center-inputs",
     ]
-    static let topLevel: Set<String> = ["study", "dataset", "epochs", "seeds", "options", "arms", "grid", "sample-interval", "description"]
+    static let topLevel: Set<String> = ["study", "dataset", "epochs", "seeds", "options", "arms", "grid", "sample-interval", "description",
+                                        "baseline", "target-error", "equivalence-margin", "pilot-cv", "smallest-effect"]
 
     public static func load(path: String) throws(StudyError) -> StudySpec {
         let text: String
@@ -129,8 +139,27 @@ public struct StudySpec: Sendable, Equatable {
                 arms.append((armName + suffix, merged))
             }
         }
-        return StudySpec(name: name, dataset: dataset, epochs: epochs, seeds: seeds, sampleInterval: interval,
-                         arms: arms.map { (name: $0.0, options: $0.1) })
+        func number(_ key: String, in range: ClosedRange<Double>, _ what: String) throws(StudyError) -> Double? {
+            guard let n = keys[key] else { return nil }
+            let text = try scalar(key, n)
+            guard let v = Double(text), v.isFinite, range.contains(v) else { throw fail(key, "'\(text)': expected \(what)") }
+            return v
+        }
+        var spec = StudySpec(name: name, dataset: dataset, epochs: epochs, seeds: seeds, sampleInterval: interval,
+                             arms: arms.map { (name: $0.0, options: $0.1) })
+        spec.text = text
+        spec.targetError = try number("target-error", in: 1e-9...0.999_999, "an error rate between 0 and 1, e.g. 0.02")
+        spec.equivalenceMargin = try number("equivalence-margin", in: 1e-9...100, "percentage points above 0, e.g. 0.5")
+        spec.pilotCV = try number("pilot-cv", in: 1e-9...10, "a coefficient of variation above 0, e.g. 0.1")
+        spec.smallestEffect = try number("smallest-effect", in: 1.000_001...1000, "a ratio above 1, e.g. 1.1")
+        if let b = keys["baseline"] {
+            let name = try scalar("baseline", b)
+            guard armsNode.contains(where: { $0.key.string == name }) else {
+                throw fail("baseline", "'\(name)' is not an arm of this study (arms: \(armsNode.compactMap { $0.key.string }.joined(separator: ", ")))")
+            }
+            spec.baseline = name
+        }
+        return spec
     }
 
     private static func parseSeeds(_ n: Node, fail: (String, String) -> StudyError) throws(StudyError) -> [UInt64] {
@@ -151,6 +180,22 @@ public struct StudySpec: Sendable, Equatable {
     /// so drift in the machine's state hits every arm alike.
     public var plan: [PlannedRun] {
         seeds.flatMap { seed in arms.map { PlannedRun(arm: $0.name, seed: seed, options: $0.options) } }
+    }
+}
+
+extension StudySpec {
+    /// The study's analysis plan as the `studies` table stores it.
+    public var declaration: StudyRecord {
+        struct Summary: Encodable {
+            let dataset: String, epochs: Int, seeds: [UInt64], arms: [String: [String: String]], spec: String
+        }
+        let arms = Dictionary(self.arms.map { a in (a.name, Dictionary(a.options, uniquingKeysWith: { _, b in b })) }, uniquingKeysWith: { a, _ in a })
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let json = (try? encoder.encode(Summary(dataset: dataset, epochs: epochs, seeds: seeds, arms: arms, spec: text)))
+            .map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+        return StudyRecord(name: name, baseline: baseline, targetError: targetError, equivalenceMargin: equivalenceMargin,
+                           pilotCV: pilotCV, smallestEffect: smallestEffect, specJSON: json)
     }
 }
 

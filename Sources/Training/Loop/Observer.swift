@@ -6,6 +6,8 @@ public struct EpochResult: Codable, Sendable, Equatable {
     public var trainError: Double?
     /// nil when the epoch was not evaluated (see `TrainingConfig.evalEvery`).
     public var testError: Double?
+    /// nil without a validation split, or when the epoch was not evaluated.
+    public var validationError: Double?
     public var testErrorGoodness: Double?
     public var testErrorSoftmax: Double?
     public var trainSeconds: Double
@@ -17,6 +19,7 @@ public struct EpochResult: Codable, Sendable, Equatable {
         case trainLoss = "train_loss"
         case trainError = "train_error"
         case testError = "test_error"
+        case validationError = "validation_error"
         case testErrorGoodness = "test_error_goodness"
         case testErrorSoftmax = "test_error_softmax"
         case trainSeconds = "train_seconds"

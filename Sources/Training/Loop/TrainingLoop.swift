@@ -27,6 +27,22 @@ public final class TrainingLoop {
             throw .batchTooLarge(batch: config.batchSize, trainingSet: data.train.count)
         }
         let widths = try LayerSpec(parsing: config.layers).hiddenWidths(inputSize: data.train.inputSize)
+        var data = data
+        let v = config.validation ?? 0
+        if let held = data.validation, held.count != v {
+            throw .badValue(option: "validation", value: String(v), expected: "the data's own split of \(held.count) images")
+        }
+        // A data set loaded without its split is split here, by copying
+        // (DatasetLoader.load(_:validation:) splits without keeping a copy).
+        if v > 0 && data.validation == nil {
+            guard v <= data.train.count - config.batchSize else {
+                throw .badValue(option: "validation", value: String(v),
+                                expected: "at most \(data.train.count - config.batchSize) (the training set less one batch)")
+            }
+            do { data = try data.splitValidation(count: v, ledger: ledger) } catch {
+                throw .badValue(option: "validation", value: String(v), expected: "\(error)")
+            }
+        }
         self.config = config
         self.data = data
         self.ledger = ledger
@@ -53,6 +69,9 @@ public final class TrainingLoop {
                                   dropLast: true, ledger: ledger)
         let test = BatchIterator(source: data.test, batchSize: config.batchSize, shuffleSeed: nil,
                                  dropLast: false, ledger: ledger)
+        let validation = data.validation.map {
+            BatchIterator(source: $0, batchSize: config.batchSize, shuffleSeed: nil, dropLast: false, ledger: ledger)
+        }
         let batches = min(train.batchCount, batchLimit ?? .max)
         for epoch in 1...config.epochs {
             observer?.phaseChanged(.training, epoch: epoch)
@@ -78,10 +97,15 @@ public final class TrainingLoop {
             let trainSeconds = Monotonic.now() - start
 
             var evaluation = Evaluation(errorRate: nil)
+            var validationError: Double?
             var evalSeconds = 0.0
             if config.evaluates(epoch: epoch) {
                 observer?.phaseChanged(.evaluating, epoch: epoch)
                 let evalStart = Monotonic.now()
+                if let validation {
+                    validation.startEpoch(epoch)
+                    validationError = model.evaluate(validation).errorRate
+                }
                 test.startEpoch(epoch)
                 evaluation = model.evaluate(test)
                 evalSeconds = Monotonic.now() - evalStart
@@ -89,7 +113,7 @@ public final class TrainingLoop {
 
             observer?.epochEnded(EpochResult(
                 epoch: epoch, trainLoss: loss / Double(max(seen, 1)), trainError: errors.map { Double($0) / Double(max(seen, 1)) },
-                testError: evaluation.errorRate, testErrorGoodness: evaluation.goodnessErrorRate,
+                testError: evaluation.errorRate, validationError: validationError, testErrorGoodness: evaluation.goodnessErrorRate,
                 testErrorSoftmax: evaluation.softmaxErrorRate, trainSeconds: trainSeconds, evalSeconds: evalSeconds,
                 learningRate: Double(config.optimizer.learningRate * scale)))
             if shouldStop() { return .interrupted(epoch: epoch) }

@@ -138,6 +138,16 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
     /// Evaluate on the test set every this many epochs (and always after the
     /// last); nil means every epoch. Skipped epochs have no test error.
     public var evalEvery: Int?
+    /// Training images held out as a validation split (stratified, with a
+    /// fixed seed shared by every run); nil or 0: none. Selection (best
+    /// epoch, time to target) reads the validation error.
+    public var validation: Int?
+
+    /// The validation split a data set gets unless told otherwise: 10,000
+    /// for MNIST and Fashion-MNIST (Hinton's 50k/10k), 5,000 for CIFAR-10.
+    public static func defaultValidation(trainingImages: Int) -> Int {
+        trainingImages >= 60_000 ? 10_000 : trainingImages >= 50_000 ? 5_000 : 0
+    }
 
     public init(algorithm: Algorithm, layers: String, epochs: Int, batchSize: Int, seed: UInt64,
                 optimizer: OptimizerConfig, schedule: Schedule, ff: FFConfig = FFConfig(),
@@ -155,7 +165,7 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case algorithm, layers, epochs, seed, optimizer, schedule, ff, preset, threads
+        case algorithm, layers, epochs, seed, optimizer, schedule, ff, preset, threads, validation
         case batchSize = "batch_size"
         case evalEvery = "eval_every"
     }

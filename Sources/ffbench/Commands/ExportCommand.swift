@@ -1,4 +1,5 @@
 import Analysis
+import Exports
 import ArgumentParser
 import Foundation
 import GRDB
@@ -24,19 +25,15 @@ struct ExportCommand: ParsableCommand {
     @Option(help: "What to export: runs, epochs, samples or comparisons.") var what: What
     @Option(help: "csv or json.") var format: Format = .csv
     @Option(name: .shortAndLong, help: "Write to this file instead of standard output.") var output: String?
-    @Option(name: .customLong("target-error"), help: "Test error for time-to-accuracy (comparisons).") var targetError: Double = 0.02
+    @OptionGroup var plan: PlanOptions
 
     func run() throws {
         let store = try RunStore.openExisting(db)
         let text: String
         if what == .comparisons {
-            let report = try StoreComparison.compare(store: store, study: nil, metrics: RunMetrics.names, targetError: targetError)
-            if format == .csv { text = ComparisonFormat.csv(report.comparisons) } else {
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-                encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-                text = String(decoding: try encoder.encode(report.comparisons), as: UTF8.self) + "\n"
-            }
+            let report = try StudyComparison.load(store: store, study: nil, overrides: try plan.overrides())
+            text = format == .csv ? CSV.write(header: ComparisonRows.machineHeader, rows: ComparisonRows.machine(report.comparisons))
+                : try JSONOutput.string(report.comparisons)
         } else {
             let rows = try store.read { try Row.fetchAll($0, sql: "SELECT * FROM \(what.rawValue) ORDER BY rowid") }
             let columns = try store.read { db in try db.columns(in: what.rawValue).map(\.name) }

@@ -8,8 +8,7 @@ struct ReportOptions: ParsableArguments {
     @Option(help: "Formats besides the figures: a comma-separated list of html, pdf, latex, csv.")
     var format: String = "html,pdf,latex,csv"
 
-    @Option(name: .customLong("target-error"), help: "Test error that defines time-to-accuracy.")
-    var targetError: Double = 0.02
+    @OptionGroup var plan: PlanOptions
 
     @Option(help: "Folder of the report templates (default: Templates/ here or beside the ffbench checkout).")
     var templates: String?
@@ -40,8 +39,7 @@ struct ReportOptions: ParsableArguments {
     }
 
     func write(store: RunStore, study: String?, to out: String) throws -> [String] {
-        guard targetError > 0 && targetError < 1 else { throw ValidationError("--target-error \(targetError): expected a fraction between 0 and 1") }
-        let model = try ReportModel.load(store: store, study: study, targetError: targetError)
+        let model = try ReportModel.load(store: store, study: study, overrides: try plan.overrides())
         return try ReportWriter(model: model, templates: try templateDirectory()).write(to: out, formats: try formats())
     }
 }

@@ -1,3 +1,4 @@
+import Analysis
 import ArgumentParser
 import Foundation
 import Recorder
@@ -42,6 +43,10 @@ struct StudyCommand: ParsableCommand {
         _ = try report.formats()
         let path = db ?? "Runs/\(study.name).sqlite"
         let store = try RunStore.open(path)
+        try store.declare(study.declaration)
+        let plan = AnalysisPlan(baseline: study.baseline, targetError: study.targetError, equivalenceMargin: study.equivalenceMargin,
+                                pilotCV: study.pilotCV, smallestEffect: study.smallestEffect)
+        for w in DesignCheck.warnings(seeds: study.seeds.count, plan: plan) { Console.error("warning: \(study.name): \(w)") }
         let stop = StopSignals()
         stop.install()
         let extra = data.dataDirectory.map { ["--data-dir", $0] } ?? []

@@ -87,15 +87,15 @@ struct BenchAnalysis: ParsableCommand {
         if let db { path = db } else {
             path = dir.appendingPathComponent("synthetic.sqlite").path
             let start = Date()
-            try SyntheticStore.fill(try RunStore.open(path), runs: runs, epochs: epochs, samplesPerRun: samples)
+            try RunStore.open(path).fillSynthetic(runs: runs, epochs: epochs, samplesPerRun: samples)
             Console.status(String(format: "generated %d runs x %d epochs x %d samples in %.1f s", runs, epochs, samples, Date().timeIntervalSince(start)))
         }
         let store = try RunStore.openExisting(path)
         let start = Date()
-        let report = try StoreComparison.compare(store: store, study: nil, metrics: RunMetrics.names, targetError: 0.05)
+        let report = try StudyComparison.load(store: store, study: nil)
         let seconds = Date().timeIntervalSince(start)
-        print(String(format: "compare: %d comparisons over %d runs in %.3f s (9,999 bootstrap resamples per CI)",
-                     report.comparisons.count, report.runs.count, seconds))
+        print(String(format: "compare: %d arm-vs-baseline comparisons (%d endpoints) over %d runs in %.3f s",
+                     report.comparisons.count, report.comparisons.reduce(0) { $0 + $1.endpoints.count }, report.runs.count, seconds))
         if withReport {
             let out = dir.appendingPathComponent("report").path
             let reportStart = Date()

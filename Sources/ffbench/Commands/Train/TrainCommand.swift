@@ -43,7 +43,7 @@ struct TrainCommand: ParsableCommand {
     var sampleInterval: String = "20ms"
 
     func run() throws {
-        let config = try options.config()
+        let config = try options.config(trainingImages: dataset.info.trainCount)
         guard let interval = RecordingOptions.parseInterval(sampleInterval) else {
             throw ValidationError("--sample-interval '\(sampleInterval)': expected a duration such as 20ms or 0.5s (1 ms to 1 h)")
         }
@@ -53,7 +53,7 @@ struct TrainCommand: ParsableCommand {
         stop.install()
         // Everything that can fail on input happens before a run row exists.
         let store = try db.map { try RunStore.open($0) }
-        let loaded = try data.loader.load(dataset)
+        let loaded = try data.loader.load(dataset, validation: config.validation ?? 0)
         let loop = try TrainingLoop(config: config, data: loaded)
         loop.shouldStop = { stop.requested }
         let printer = EpochPrinter(format: format, epochs: config.epochs)
@@ -132,7 +132,7 @@ final class EpochPrinter: TrainingObserver {
             encoder.outputFormatting = [.sortedKeys]
             if let data = try? encoder.encode(r) { Console.line(String(decoding: data, as: UTF8.self)) }
         case .text:
-            var tests = r.testError.map { String(format: "test err %.2f%%", 100 * $0) } ?? "test err (not evaluated)"
+            var tests = (r.validationError.map { String(format: "val err %.2f%%  ", 100 * $0) } ?? "") + (r.testError.map { String(format: "test err %.2f%%", 100 * $0) } ?? "test err (not evaluated)")
             if let g = r.testErrorGoodness, let s = r.testErrorSoftmax {
                 tests += String(format: " (goodness %.2f%%, softmax %.2f%%)", 100 * g, 100 * s)
             }

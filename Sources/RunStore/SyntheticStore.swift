@@ -1,15 +1,21 @@
 import Foundation
 import GRDB
-import RunStore
 
 /// Fills a run database of a given size (runs x epochs x samples per run)
 /// for benchmarking analysis and reports at scale. The numbers are drawn
 /// from a seeded generator around realistic values; they are load, not results.
-public enum SyntheticStore {
-    public static func fill(_ store: RunStore, runs: Int, epochs: Int, samplesPerRun: Int, seed: UInt64 = 1) throws(RunStoreError) {
-        var rng = SplitMix64(seed: seed)
-        func uniform() -> Double { Double(rng.next() >> 11) * 0x1.0p-53 }
-        try store.write { db in
+extension RunStore {
+    public func fillSynthetic( runs: Int, epochs: Int, samplesPerRun: Int, seed: UInt64 = 1) throws(RunStoreError) {
+        // SplitMix64: a few lines, and load data need not be more.
+        var state = seed
+        func uniform() -> Double {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return Double((z ^ (z >> 31)) >> 11) * 0x1.0p-53
+        }
+        try write { db in
             let sample = try db.makeStatement(sql: "INSERT INTO samples (run_id, t, metric, value) VALUES (?, ?, ?, ?)")
             for i in 0..<runs {
                 let algorithm = i % 2 == 0 ? "ff" : "bp"
@@ -21,11 +27,16 @@ public enum SyntheticStore {
                 try run.insert(db)
                 let speed = algorithm == "ff" ? 1.4 : 1.0
                 for e in 1...epochs {
+                    let decay = 0.2 / Double(e)
+                    let test: Double = 0.02 + decay + uniform() * 0.002
+                    let validation: Double = 0.021 + decay + uniform() * 0.002
+                    let seconds: Double = 10 * speed * (1 + 0.05 * uniform())
+                    let rss = Int64(4e8 * (1 + 0.02 * uniform()))
+                    let activations: Int64 = algorithm == "ff" ? 2_000_000 : 8_000_000
                     try EpochRecord(runID: run.id, epoch: e, trainLoss: 1 / Double(e), trainError: 0.1 / Double(e),
-                                    testError: 0.02 + 0.2 / Double(e) + uniform() * 0.002,
-                                    trainSeconds: 10 * speed * (1 + 0.05 * uniform()), evalSeconds: 1 + uniform(),
-                                    peakRSSBytes: Int64(4e8 * (1 + 0.02 * uniform())), peakTensorBytes: Int64(3e8),
-                                    peakActivationBytes: Int64(algorithm == "ff" ? 2e6 : 8e6)).insert(db)
+                                    testError: test, trainSeconds: seconds, evalSeconds: 1 + uniform(),
+                                    peakRSSBytes: rss, peakTensorBytes: 300_000_000,
+                                    peakActivationBytes: activations, validationError: validation).insert(db)
                 }
                 let metrics = ["rss_bytes", "cpu_user_seconds", "tensor_bytes", "tensor_bytes.activations"]
                 for k in 0..<samplesPerRun {

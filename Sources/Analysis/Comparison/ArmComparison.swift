@@ -1,0 +1,274 @@
+import Foundation
+import RunStore
+
+/// What an endpoint's interval says: the verdict is read off the interval
+/// (never off a p-value alone), so the two cannot disagree.
+public enum Verdict: String, Codable, Sendable {
+    /// The arm's value is lower than the baseline's (the interval excludes no difference).
+    case lower
+    case higher
+    /// The interval includes no difference: the data cannot tell.
+    case inconclusive
+    /// Accuracy: the equivalence interval lies inside ±margin.
+    case equivalent
+    /// Accuracy: not shown equivalent, and not shown different either.
+    case notShownEquivalent = "not_shown_equivalent"
+    /// Exact quantities: stated, not tested.
+    case stated
+    /// Too few values to compare.
+    case notComparable = "not_comparable"
+}
+
+/// Exact quantities of both arms: stated, with their ratio, never tested.
+public struct ExactValues: Codable, Sendable, Equatable {
+    public var arm: [Double]
+    public var baseline: [Double]
+    /// Whether every seed of each arm gave the same value (the premise of stating it exactly).
+    public var identical: Bool
+    public var ratio: Double?
+}
+
+/// The target error a unit's time to target is measured against.
+public struct TargetError: Codable, Sendable, Equatable {
+    public var error: Double
+    /// "declared" (the spec's target-error) or "derived" (the least accurate
+    /// arm's median best validation error: the accuracy every arm reaches).
+    public var source: String
+    public var derivedFrom: String?
+    /// Whether selection read a validation split (false: the test set).
+    public var onValidation: Bool
+
+    enum CodingKeys: String, CodingKey {
+        case error, source
+        case derivedFrom = "derived_from"
+        case onValidation = "on_validation"
+    }
+}
+
+/// One metric of one arm against the baseline.
+public struct Endpoint: Codable, Sendable {
+    public var metric: String
+    public var kind: MetricKind
+    public var primary: Bool
+    /// Values used, arm and baseline.
+    public var n: [Int]
+    public var paired: Bool
+    /// Per arm, in stored units (arm, baseline).
+    public var describe: [Descriptive?]
+    public var ratio: LogRatio?
+    public var equivalence: Equivalence?
+    public var survival: SurvivalComparison?
+    public var exact: ExactValues?
+    /// The 95 % interval the verdict of a secondary endpoint follows, on the
+    /// reported scale (a ratio, or percentage points).
+    public var estimate: LeveledInterval?
+    /// Primary only: the family test's p, Holm's adjusted p, and the
+    /// interval read at the level of Holm's step (the primary verdict's).
+    public var pValue: Double?
+    public var pAdjusted: Double?
+    public var adjusted: LeveledInterval?
+    /// A rank test on the same data, labelled as a sensitivity analysis.
+    public var sensitivity: TestResult?
+    public var verdict: Verdict
+    /// A priori: the smallest ratio this many seeds detect with 80 % power
+    /// at the plan's pilot CV, at Holm's first-step level α/4.
+    public var detectableRatio: Double?
+    public var notes: [String]
+
+    enum CodingKeys: String, CodingKey {
+        case metric, kind, primary, n, paired, describe, ratio, equivalence, survival, exact, estimate, adjusted, sensitivity, verdict, notes
+        case pValue = "p_value"
+        case pAdjusted = "p_adjusted"
+        case detectableRatio = "detectable_ratio"
+    }
+
+    public var definition: Metric? { Metrics.named(metric) }
+}
+
+/// An arm against the baseline arm within one unit: every metric's
+/// endpoint, with Holm's adjustment over the primary ones.
+public struct ArmComparison: Codable, Sendable {
+    public var unit: ComparisonUnit
+    public var configuration: String
+    public var arm: ArmInfo
+    public var baseline: ArmInfo
+    /// Completed runs of the arm and the baseline.
+    public var runs: [Int]
+    /// Runs that did not complete, by status, per arm.
+    public var unfinished: [[String: Int]]
+    /// Whether runs pair by seed (the same seeds completed in both arms).
+    public var paired: Bool
+    /// Primary endpoints tested: the size of Holm's family.
+    public var familySize: Int
+    public var target: TargetError?
+    public var endpoints: [Endpoint]
+    /// CPU models each arm's runs ran on (arm, baseline).
+    public var cpuModels: [[String]]
+    public var notes: [String]
+
+    enum CodingKeys: String, CodingKey {
+        case unit, configuration, arm, baseline, runs, unfinished, paired, target, endpoints, notes
+        case familySize = "family_size"
+        case cpuModels = "cpu_models"
+    }
+
+    public func endpoint(_ metric: Metric) -> Endpoint? { endpoints.first { $0.metric == metric.name } }
+}
+
+enum ArmComparer {
+    static func compare(unit: ComparisonUnit, arm: ArmRuns, baseline: ArmRuns, metrics: [String: RunMetrics],
+                        plan: AnalysisPlan, target: TargetError?) -> ArmComparison {
+        let armSeeds = arm.completed.compactMap(\.seed), baseSeeds = baseline.completed.compactMap(\.seed)
+        let paired = armSeeds.count == arm.completed.count && baseSeeds.count == baseline.completed.count
+            && Set(armSeeds).count == armSeeds.count && Set(armSeeds) == Set(baseSeeds) && armSeeds.count >= 2
+        var endpoints: [Endpoint] = []
+        for metric in Metrics.all {
+            endpoints.append(endpoint(metric, arm: arm, baseline: baseline, metrics: metrics, pairedRuns: paired,
+                                      plan: plan, target: target))
+        }
+        // Holm over the primary endpoints that could be tested.
+        let family = endpoints.indices.filter { endpoints[$0].primary && endpoints[$0].pValue != nil }
+        let (adjusted, levels) = MultipleComparisons.holmSteps(family.map { endpoints[$0].pValue! }, alpha: plan.alpha)
+        for (k, i) in family.enumerated() {
+            endpoints[i].pAdjusted = adjusted[k]
+            readAdjusted(&endpoints[i], level: levels[k], plan: plan)
+        }
+        var notes: [String] = []
+        if !paired && !arm.completed.isEmpty && !baseline.completed.isEmpty {
+            notes.append("runs do not pair by seed (different seeds completed): unpaired Welch procedures")
+        }
+        for (a, name) in [(arm, arm.info.title), (baseline, baseline.info.title)] where !a.unfinished.isEmpty {
+            let parts = a.unfinished.keys.sorted { $0.rawValue < $1.rawValue }.map { "\(a.unfinished[$0]!) \($0.rawValue)" }
+            notes.append("\(name): \(parts.joined(separator: ", ")) run(s) not in these figures")
+        }
+        func models(_ a: ArmRuns) -> [String] { Array(Set(a.completed.compactMap(HostFacts.cpuModel))).sorted() }
+        return ArmComparison(unit: unit, configuration: unit.configuration, arm: arm.info, baseline: baseline.info,
+                             runs: [arm.completed.count, baseline.completed.count],
+                             unfinished: [arm, baseline].map { a in Dictionary(uniqueKeysWithValues: a.unfinished.map { ($0.key.rawValue, $0.value) }) },
+                             paired: paired, familySize: family.count, target: target, endpoints: endpoints,
+                             cpuModels: [models(arm), models(baseline)], notes: notes)
+    }
+
+    /// Values of a metric, aligned by seed when runs pair.
+    static func values(_ metric: String, _ arm: ArmRuns, _ baseline: ArmRuns, _ metrics: [String: RunMetrics],
+                       paired: Bool) -> (arm: [Double], baseline: [Double], paired: Bool) {
+        func value(_ r: RunRecord) -> Double? { metrics[r.id]?.values[metric] }
+        if paired {
+            let base = Dictionary(uniqueKeysWithValues: baseline.completed.map { ($0.seed!, value($0)) })
+            var a: [Double] = [], b: [Double] = []
+            for r in arm.completed { if let x = value(r), let y = base[r.seed!] ?? nil { a.append(x); b.append(y) } }
+            if a.count >= 2 && a.count == arm.completed.count { return (a, b, true) }
+        }
+        return (arm.completed.compactMap(value), baseline.completed.compactMap(value), false)
+    }
+
+    static func endpoint(_ metric: Metric, arm: ArmRuns, baseline: ArmRuns, metrics: [String: RunMetrics], pairedRuns: Bool,
+                         plan: AnalysisPlan, target: TargetError?) -> Endpoint {
+        var e = Endpoint(metric: metric.name, kind: metric.kind, primary: metric.primary, n: [0, 0], paired: false,
+                         describe: [nil, nil], verdict: .notComparable, notes: [])
+        if metric.kind == .timeToTarget {
+            timeToTarget(&e, arm: arm, baseline: baseline, metrics: metrics, target: target)
+            return e
+        }
+        let (a, b, paired) = values(metric.name, arm, baseline, metrics, paired: pairedRuns)
+        e.n = [a.count, b.count]
+        e.paired = paired
+        e.describe = [a, b].map { try? Descriptive($0) }
+        guard !a.isEmpty && !b.isEmpty else {
+            e.notes.append("no values in \(a.isEmpty ? arm.info.title : baseline.info.title)")
+            return e
+        }
+        switch metric.kind {
+        case .exact:
+            let identical = Set(a).count == 1 && Set(b).count == 1
+            e.exact = ExactValues(arm: Array(Set(a)).sorted(), baseline: Array(Set(b)).sorted(), identical: identical,
+                                  ratio: identical && b[0] != 0 ? a[0] / b[0] : nil)
+            e.verdict = .stated
+            if !identical { e.notes.append("varies between seeds, so it is not an exact quantity here: values are listed, not tested") }
+        case .ratio:
+            do {
+                let r = try LogRatio(arm: a, baseline: b, paired: paired)
+                e.ratio = r
+                e.estimate = r.ratio
+                if metric.primary { e.pValue = r.pValue }
+                else { e.verdict = direction(r.ratio, null: 1) }
+                e.sensitivity = try? (paired ? Wilcoxon.test(a.map(log), b.map(log)) : MannWhitney.test(a.map(log), b.map(log)))
+                if metric.primary {
+                    let seeds = paired ? a.count : min(a.count, b.count)
+                    e.detectableRatio = Power.detectableRatio(seeds: seeds, cv: plan.pilotCV, paired: paired, alpha: DesignCheck.detectionLevel(plan))
+                }
+            } catch { e.notes.append("\(error)") }
+        case .accuracy:
+            do {
+                let q = try Equivalence(arm: a.map { $0 * 100 }, baseline: b.map { $0 * 100 }, paired: paired, margin: plan.equivalenceMargin)
+                e.equivalence = q
+                e.estimate = q.difference
+                if metric.primary { e.pValue = q.pValue }
+                else { e.verdict = accuracyVerdict(q, equivalenceLevel: plan.alpha) }
+            } catch { e.notes.append("\(error)") }
+        case .timeToTarget:
+            break
+        }
+        return e
+    }
+
+    static func timeToTarget(_ e: inout Endpoint, arm: ArmRuns, baseline: ArmRuns, metrics: [String: RunMetrics], target: TargetError?) {
+        guard let target else {
+            e.notes.append("no target error: no arm has a validation (or test) error to derive one from")
+            return
+        }
+        let a = arm.completed.compactMap { metrics[$0.id]?.timeToTarget(target.error) }
+        let b = baseline.completed.compactMap { metrics[$0.id]?.timeToTarget(target.error) }
+        e.n = [a.count, b.count]
+        guard !a.isEmpty && !b.isEmpty else { e.notes.append("no training times"); return }
+        do {
+            let s = try SurvivalComparison(arm: a, baseline: b)
+            e.survival = s
+            e.estimate = s.ratio
+            e.pValue = s.pValue
+            for (side, name) in [(s.arm, arm.info.title), (s.baseline, baseline.info.title)] where side.unreliable {
+                e.notes.append("\(side.censored) of \(side.n) \(name) runs never reached the target: unreliable (more than one censored run)")
+            }
+        } catch { e.notes.append("\(error)") }
+    }
+
+    /// Reads a primary endpoint at its Holm step's level γ.
+    static func readAdjusted(_ e: inout Endpoint, level gamma: Double, plan: AnalysisPlan) {
+        if let r = e.ratio {
+            let i = r.interval(1 - gamma)
+            e.adjusted = i
+            e.verdict = direction(i, null: 1)
+        } else if let q = e.equivalence {
+            e.adjusted = q.equivalenceInterval(alpha: gamma)
+            e.verdict = accuracyVerdict(q, equivalenceLevel: gamma)
+        } else if let s = e.survival {
+            let i = s.interval(1 - gamma)
+            e.adjusted = i
+            e.verdict = direction(i, null: 1)
+        }
+    }
+
+    static func direction(_ i: LeveledInterval, null: Double) -> Verdict {
+        i.high < null ? .lower : i.low > null ? .higher : .inconclusive
+    }
+
+    /// Equivalent when the (1 − 2γ) interval lies inside ±margin; otherwise
+    /// lower or higher when the 95 % interval of the difference excludes 0.
+    static func accuracyVerdict(_ q: Equivalence, equivalenceLevel gamma: Double) -> Verdict {
+        if q.isEquivalent(alpha: gamma) { return .equivalent }
+        switch direction(q.difference, null: 0) {
+        case .lower: return .lower
+        case .higher: return .higher
+        default: return .notShownEquivalent
+        }
+    }
+}
+
+/// Host facts stored with a run.
+enum HostFacts {
+    static func cpuModel(_ run: RunRecord) -> String? {
+        guard let json = run.hostJSON, let data = json.data(using: .utf8),
+              let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return nil }
+        return object["cpu_model"] as? String
+    }
+}

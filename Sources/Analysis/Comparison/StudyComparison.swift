@@ -1,0 +1,92 @@
+import Foundation
+import RunStore
+
+/// Every arm-versus-baseline comparison in a run database (docs/analysis.md).
+public struct StudyComparison: Codable, Sendable {
+    public struct ArmSummary: Codable, Sendable {
+        public var info: ArmInfo
+        public var completed: Int
+        public var unfinished: [String: Int]
+    }
+
+    /// One unit: its arms, the baseline and target it used, and the plan.
+    public struct Unit: Codable, Sendable {
+        public var unit: ComparisonUnit
+        public var configuration: String
+        public var arms: [ArmSummary]
+        public var baseline: String?
+        public var target: TargetError?
+        public var plan: AnalysisPlan
+        public var notes: [String]
+    }
+
+    public var units: [Unit]
+    public var comparisons: [ArmComparison]
+    public var runs: [RunMetrics]
+
+    /// Command-line choices that override a study's declared plan.
+    public struct Overrides: Sendable {
+        public var baseline: String?
+        public var targetError: Double?
+        public var equivalenceMargin: Double?
+        public init(baseline: String? = nil, targetError: Double? = nil, equivalenceMargin: Double? = nil) {
+            self.baseline = baseline
+            self.targetError = targetError
+            self.equivalenceMargin = equivalenceMargin
+        }
+    }
+
+    public static func load(store: RunStore, study: String?, overrides: Overrides = .init()) throws(RunStoreError) -> StudyComparison {
+        let runs = try store.runs(study: study)
+        return make(runs: runs, epochs: try store.epochsByRun(study: study), studies: try store.studies(), overrides: overrides)
+    }
+
+    /// The comparisons of these runs: a pure function of the stored values.
+    public static func make(runs: [RunRecord], epochs: [String: [EpochRecord]], studies: [StudyRecord],
+                            overrides: Overrides = .init()) -> StudyComparison {
+        let plans = Dictionary(uniqueKeysWithValues: studies.map { ($0.name, AnalysisPlan($0)) })
+        let metrics = Dictionary(uniqueKeysWithValues: runs.filter { $0.status == .completed }.map {
+            ($0.id, RunMetrics(run: $0, epochs: epochs[$0.id] ?? []))
+        })
+        var units: [Unit] = [], comparisons: [ArmComparison] = []
+        for (unit, arms) in ArmGrouping.group(runs) {
+            let plan = (unit.study.flatMap { plans[$0] } ?? AnalysisPlan())
+                .overriding(baseline: overrides.baseline, targetError: overrides.targetError, margin: overrides.equivalenceMargin)
+            var notes: [String] = []
+            let target = targetError(arms, metrics: metrics, plan: plan)
+            let baseline = ArmGrouping.baseline(arms.filter { !$0.completed.isEmpty }, declared: plan.baseline)
+            if baseline == nil {
+                notes.append(plan.baseline.map { "the baseline arm '\($0)' has no completed runs here: nothing to compare with" }
+                             ?? "no BP arm with completed runs to serve as the baseline: nothing to compare with")
+            }
+            let others = arms.filter { $0.info.name != baseline?.info.name && !$0.completed.isEmpty }
+            if let baseline {
+                if others.isEmpty { notes.append("only the baseline arm (\(baseline.info.title)) has completed runs: nothing to compare it with") }
+                for arm in others {
+                    comparisons.append(ArmComparer.compare(unit: unit, arm: arm, baseline: baseline, metrics: metrics,
+                                                           plan: plan, target: target))
+                }
+            }
+            units.append(Unit(unit: unit, configuration: unit.configuration,
+                              arms: arms.map { ArmSummary(info: $0.info, completed: $0.completed.count,
+                                                          unfinished: Dictionary(uniqueKeysWithValues: $0.unfinished.map { ($0.key.rawValue, $0.value) })) },
+                              baseline: baseline?.info.name, target: target, plan: plan, notes: notes))
+        }
+        return StudyComparison(units: units, comparisons: comparisons,
+                               runs: runs.compactMap { metrics[$0.id] })
+    }
+
+    /// The declared target, or the least accurate arm's median best
+    /// validation error: the accuracy every arm reaches (in median).
+    static func targetError(_ arms: [ArmRuns], metrics: [String: RunMetrics], plan: AnalysisPlan) -> TargetError? {
+        let compared = arms.flatMap(\.completed).compactMap { metrics[$0.id] }
+        let onValidation = !compared.isEmpty && compared.allSatisfy(\.selectsOnValidation)
+        if let t = plan.targetError { return TargetError(error: t, source: "declared", derivedFrom: nil, onValidation: onValidation) }
+        let medians = arms.compactMap { arm -> (String, Double)? in
+            let best = arm.completed.compactMap { metrics[$0.id]?.values["best_validation_error"] }
+            return best.isEmpty ? nil : (arm.info.name, Stats.median(best))
+        }
+        guard let worst = medians.max(by: { ($0.1, $1.0) < ($1.1, $0.0) }) else { return nil }
+        return TargetError(error: worst.1, source: "derived", derivedFrom: worst.0, onValidation: onValidation)
+    }
+}
