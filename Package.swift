@@ -49,6 +49,7 @@ let package = Package(
         .testTarget(name: "RunStoreTests", dependencies: ["RunStore", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "RunStore"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ChartsTests", dependencies: ["Charts"]),
+        .testTarget(name: "ReportsTests", dependencies: ["Reports", "RunStore", "Analysis", "CCairo"]),
         .testTarget(name: "CLITests", dependencies: ["ffbench", "RunStore", "Recorder"]),
     ],
     swiftLanguageModes: [.v6]

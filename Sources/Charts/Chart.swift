@@ -17,6 +17,10 @@ public struct Chart: Sendable {
         /// Both axes logarithmic; points as dots, and a series' `fit`, when
         /// given, as the straight line y = 10^intercept * x^exponent.
         case logLog
+        /// Bars per category: the first `stacked` series are stacked from
+        /// zero (their sum is the bar's height); the rest are markers drawn
+        /// across the bar at their value (e.g. peak RSS).
+        case stackedBars(categories: [String], stacked: Int)
     }
 
     public var kind: Kind
@@ -25,16 +29,38 @@ public struct Chart: Sendable {
     public var yLabel: String
     public var series: [Series]
     public var size: ChartSize
+    /// Horizontal lines across the plot (a target error, a ratio of 1).
+    public var referenceLines: [ReferenceLine]
+    /// The y axis starts at zero (sizes and times, so differences are not magnified).
+    public var yFromZero: Bool
 
     public init(kind: Kind, title: String? = nil, xLabel: String, yLabel: String, series: [Series],
-                size: ChartSize = .singleColumn) {
+                size: ChartSize = .singleColumn, referenceLines: [ReferenceLine] = [], yFromZero: Bool = false) {
         self.kind = kind
         self.title = title
         self.xLabel = xLabel
         self.yLabel = yLabel
         self.series = series
         self.size = size
+        self.referenceLines = referenceLines
+        self.yFromZero = yFromZero
     }
+}
+
+/// A dashed horizontal line at `y`, labelled at its right end.
+public struct ReferenceLine: Sendable, Equatable {
+    public var y: Double
+    public var label: String
+
+    public init(y: Double, label: String) {
+        self.y = y
+        self.label = label
+    }
+}
+
+/// How a series' points are marked; every arm has its own.
+public enum Marker: Sendable, Equatable, CaseIterable {
+    case circle, square, triangle, diamond, invertedTriangle, cross
 }
 
 public struct Series: Sendable {
@@ -42,11 +68,16 @@ public struct Series: Sendable {
     public var points: [Point]
     /// A power law fitted in log–log space (`Chart.Kind.logLog`).
     public var fit: PowerLaw?
+    /// Colour and marker; nil takes the palette's choice for the name.
+    public var color: RGB?
+    public var marker: Marker?
 
-    public init(name: String, points: [Point], fit: PowerLaw? = nil) {
+    public init(name: String, points: [Point], fit: PowerLaw? = nil, color: RGB? = nil, marker: Marker? = nil) {
         self.name = name
         self.points = points
         self.fit = fit
+        self.color = color
+        self.marker = marker
     }
 }
 

@@ -20,33 +20,19 @@ enum Renderer {
         let font = Typeface.size
         let categories: [String]
         switch chart.kind {
-        case .dots(let c), .box(let c): categories = c
+        case .dots(let c), .box(let c), .stackedBars(let c, _): categories = c
         default: categories = []
         }
         let logLog = chart.kind == .logLog
         let chart = logLog ? logarithmic(chart) : chart
 
-        // Data ranges, including bands, error bars, individual values and stacks.
-        var xs: [Double] = [], ys: [Double] = []
-        for s in chart.series {
-            for p in s.points {
-                xs.append(p.x)
-                ys.append(p.y)
-                if let l = p.low { ys.append(l) }
-                if let h = p.high { ys.append(h) }
-                ys.append(contentsOf: p.values)
-            }
-        }
-        if case .timeline(let stacked) = chart.kind { ys += stackTops(chart.series.prefix(stacked)).flatMap { $0.map(\.y) } + [0] }
-        ys = ys.filter(\.isFinite)
-        xs = xs.filter(\.isFinite)
-        let (yMin, yMax, yTicks) = logLog ? Ticks.logRange(min: ys.min() ?? 0, max: ys.max() ?? 1)
-                                          : Ticks.range(min: ys.min() ?? 0, max: ys.max() ?? 1)
+        let (yMin, yMax, yTicks) = yAxis(chart, logLog: logLog)
+        let xs = chart.series.flatMap { $0.points.map(\.x) }.filter(\.isFinite)
         let xMin: Double, xMax: Double, xTicks: [Double]
         if logLog {
             (xMin, xMax, xTicks) = Ticks.logRange(min: xs.min() ?? 0, max: xs.max() ?? 1)
         } else if categories.isEmpty {
-            (xMin, xMax, xTicks) = Ticks.range(min: xs.min() ?? 0, max: xs.max() ?? 1)
+            (xMin, xMax, xTicks) = Ticks.range(min: xs.min() ?? 0, max: xs.max() ?? 1, integral: !xs.isEmpty && xs.allSatisfy { $0 == $0.rounded() })
         } else {
             (xMin, xMax, xTicks) = (-0.5, Double(categories.count) - 0.5, categories.indices.map(Double.init))
         }
@@ -56,6 +42,7 @@ enum Renderer {
         var frame = Frame(left: font * 5.2, top: top, width: size.width - font * 5.2 - 8,
                           height: size.height - top - font * 4.2, xMin: xMin, xMax: xMax, yMin: yMin, yMax: yMax)
         let corner = legendCorner(chart, frame: frame, cr: cr)
+        // Reference-line labels sit at the right end, inside the plot.
         if corner == nil { frame.width -= legendWidth + 8 } // legend outside, on the right
 
         // Title and axis labels.
@@ -89,30 +76,96 @@ enum Renderer {
         cairo_save(cr)
         cairo_rectangle(cr, frame.left, frame.top, frame.width, frame.height)
         cairo_clip(cr)
+        for line in chart.referenceLines {
+            let y = frame.y(logLog ? log10(line.y) : line.y)
+            cairo_set_source_rgb(cr, 0.3, 0.3, 0.3)
+            cairo_set_line_width(cr, 0.8)
+            var dash: [Double] = [3, 2]
+            cairo_set_dash(cr, &dash, 2, 0)
+            cairo_move_to(cr, frame.left, y); cairo_line_to(cr, frame.left + frame.width, y); cairo_stroke(cr)
+            cairo_set_dash(cr, nil, 0, 0)
+        }
         let tops: [[Point]]
         if case .timeline(let stacked) = chart.kind { tops = stackTops(chart.series.prefix(stacked)) } else { tops = [] }
+        let stackedCount: Int
+        if case .stackedBars(_, let stacked) = chart.kind { stackedCount = stacked } else { stackedCount = 0 }
         for (index, s) in chart.series.enumerated() {
-            let c = Palette.color(for: s.name, index: index)
+            let c = style(s, index).color, m = style(s, index).marker
             let offset = (Double(index) - Double(chart.series.count - 1) / 2) * 0.18
             switch chart.kind {
-            case .line: drawLine(cr, s, c, frame)
-            case .dots: drawDots(cr, s, c, frame, offset: offset)
+            case .line: drawLine(cr, s, c, frame, marker: m)
+            case .dots: drawDots(cr, s, c, frame, offset: offset, marker: m)
             case .box: drawBox(cr, s, c, frame, offset: offset * 1.6, halfWidth: 0.1)
             case .timeline:
                 if index < tops.count {
                     drawArea(cr, top: tops[index], bottom: index > 0 ? tops[index - 1] : nil, c, frame)
                 } else {
-                    drawLine(cr, s, c, frame)
+                    drawLine(cr, s, c, frame, marker: nil)
                 }
-            case .logLog: drawScatter(cr, s, c, frame)
+            case .logLog: drawScatter(cr, s, c, frame, marker: m)
+            case .stackedBars:
+                if index < stackedCount {
+                    drawBarSegments(cr, chart.series.prefix(stackedCount), index: index, c, frame)
+                } else {
+                    drawBarMarkers(cr, s, c, frame, marker: m)
+                }
             }
         }
         cairo_restore(cr)
+        for line in chart.referenceLines {
+            let y = frame.y(logLog ? log10(line.y) : line.y)
+            text(cr, line.label, x: frame.left + frame.width - 2, y: y - Typeface.size * 0.75, size: Typeface.size - 0.5, anchor: .middleRight)
+        }
         drawLegend(chart, cr: cr, frame: frame, corner: corner)
     }
 
-    static func drawLine(_ cr: OpaquePointer, _ s: Series, _ c: RGB, _ f: Frame) {
-        let banded = s.points.filter { $0.low != nil && $0.high != nil }
+    /// A series' colour and marker: its own, or the palette's for its name.
+    static func style(_ s: Series, _ index: Int) -> (color: RGB, marker: Marker) {
+        (s.color ?? Palette.color(for: s.name, index: index), s.marker ?? Palette.marker(for: s.name, index: index))
+    }
+
+    static func drawMarker(_ cr: OpaquePointer, _ m: Marker, x: Double, y: Double, size r: Double) {
+        guard x.isFinite, y.isFinite else { return }
+        cairo_new_sub_path(cr)
+        switch m {
+        case .circle: cairo_arc(cr, x, y, r, 0, 2 * Double.pi)
+        case .square: cairo_rectangle(cr, x - r * 0.85, y - r * 0.85, r * 1.7, r * 1.7)
+        case .triangle:
+            cairo_move_to(cr, x, y - r * 1.15); cairo_line_to(cr, x + r, y + r * 0.7); cairo_line_to(cr, x - r, y + r * 0.7); cairo_close_path(cr)
+        case .invertedTriangle:
+            cairo_move_to(cr, x, y + r * 1.15); cairo_line_to(cr, x + r, y - r * 0.7); cairo_line_to(cr, x - r, y - r * 0.7); cairo_close_path(cr)
+        case .diamond:
+            cairo_move_to(cr, x, y - r * 1.2); cairo_line_to(cr, x + r, y); cairo_line_to(cr, x, y + r * 1.2); cairo_line_to(cr, x - r, y); cairo_close_path(cr)
+        case .cross:
+            let w = r * 0.4
+            cairo_rectangle(cr, x - r, y - w, 2 * r, 2 * w)
+            cairo_rectangle(cr, x - w, y - r, 2 * w, 2 * r)
+        }
+        cairo_fill(cr)
+    }
+
+    /// The y axis: the data with their bands, error bars, individual values,
+    /// stacks and reference lines, from zero when asked, out to whole ticks.
+    static func yAxis(_ chart: Chart, logLog: Bool) -> (Double, Double, [Double]) {
+        var ys: [Double] = []
+        for s in chart.series {
+            for p in s.points {
+                ys.append(p.y)
+                if let l = p.low { ys.append(l) }
+                if let h = p.high { ys.append(h) }
+                ys.append(contentsOf: p.values)
+            }
+        }
+        if case .timeline(let stacked) = chart.kind { ys += stackTops(chart.series.prefix(stacked)).flatMap { $0.map(\.y) } + [0] }
+        if case .stackedBars(_, let stacked) = chart.kind { ys += barTops(chart.series.prefix(stacked)).values + [0] }
+        ys += chart.referenceLines.map { logLog ? log10($0.y) : $0.y }
+        if chart.yFromZero && !logLog { ys.append(0) }
+        ys = ys.filter(\.isFinite)
+        return logLog ? Ticks.logRange(min: ys.min() ?? 0, max: ys.max() ?? 1) : Ticks.range(min: ys.min() ?? 0, max: ys.max() ?? 1)
+    }
+
+    static func drawLine(_ cr: OpaquePointer, _ s: Series, _ c: RGB, _ f: Frame, marker: Marker?) {
+        let banded = s.points.filter { $0.low != nil && $0.high != nil && $0.low!.isFinite && $0.high!.isFinite }
         if banded.count >= 2 {
             cairo_set_source_rgba(cr, c.r, c.g, c.b, 0.22)
             cairo_move_to(cr, f.x(banded[0].x), f.y(banded[0].high!))
@@ -123,15 +176,19 @@ enum Renderer {
         }
         cairo_set_source_rgb(cr, c.r, c.g, c.b)
         cairo_set_line_width(cr, 1.2)
-        for (i, p) in s.points.enumerated() {
-            if i == 0 { cairo_move_to(cr, f.x(p.x), f.y(p.y)) } else { cairo_line_to(cr, f.x(p.x), f.y(p.y)) }
+        var started = false
+        for p in s.points where p.x.isFinite && p.y.isFinite {
+            if !started { cairo_move_to(cr, f.x(p.x), f.y(p.y)); started = true } else { cairo_line_to(cr, f.x(p.x), f.y(p.y)) }
         }
         cairo_stroke(cr)
+        if let marker, s.points.count <= 60 {
+            for p in s.points { drawMarker(cr, marker, x: f.x(p.x), y: f.y(p.y), size: 1.9) }
+        }
     }
 
-    static func drawDots(_ cr: OpaquePointer, _ s: Series, _ c: RGB, _ f: Frame, offset: Double) {
+    static func drawDots(_ cr: OpaquePointer, _ s: Series, _ c: RGB, _ f: Frame, offset: Double, marker: Marker) {
         cairo_set_source_rgb(cr, c.r, c.g, c.b)
-        for p in s.points {
+        for p in s.points where p.y.isFinite {
             let x = f.x(p.x + offset)
             cairo_set_line_width(cr, 0.5)
             for v in p.values {
@@ -146,9 +203,42 @@ enum Renderer {
                 cairo_move_to(cr, x - 2.5, f.y(h)); cairo_line_to(cr, x + 2.5, f.y(h))
                 cairo_stroke(cr)
             }
-            cairo_new_sub_path(cr)
-            cairo_arc(cr, x, f.y(p.y), 2.4, 0, 2 * Double.pi)
-            cairo_fill(cr)
+            drawMarker(cr, marker, x: x, y: f.y(p.y), size: 2.4)
+        }
+    }
+
+    /// Each category's stacked total.
+    static func barTops(_ series: ArraySlice<Series>) -> [Double: Double] {
+        var tops: [Double: Double] = [:]
+        for s in series { for p in s.points where p.y.isFinite { tops[p.x, default: 0] += p.y } }
+        return tops
+    }
+
+    /// One stacked series' segment of every bar.
+    static func drawBarSegments(_ cr: OpaquePointer, _ series: ArraySlice<Series>, index: Int, _ c: RGB, _ f: Frame) {
+        let halfWidth = 0.32
+        for p in series[series.startIndex + index].points where p.y.isFinite && p.y > 0 {
+            let below = series.prefix(index).reduce(0.0) { sum, s in
+                let v = s.points.first { $0.x == p.x }?.y ?? 0
+                return sum + (v.isFinite ? v : 0)
+            }
+            let x0 = f.x(p.x - halfWidth), x1 = f.x(p.x + halfWidth)
+            cairo_set_source_rgb(cr, c.r, c.g, c.b)
+            cairo_rectangle(cr, x0, f.y(below + p.y), x1 - x0, f.y(below) - f.y(below + p.y))
+            cairo_fill_preserve(cr)
+            cairo_set_source_rgb(cr, 1, 1, 1)
+            cairo_set_line_width(cr, 0.4)
+            cairo_stroke(cr)
+        }
+    }
+
+    /// A marker series across its bars: a line the bar's width and a marker.
+    static func drawBarMarkers(_ cr: OpaquePointer, _ s: Series, _ c: RGB, _ f: Frame, marker: Marker) {
+        cairo_set_source_rgb(cr, c.r, c.g, c.b)
+        for p in s.points where p.y.isFinite {
+            cairo_set_line_width(cr, 1.4)
+            cairo_move_to(cr, f.x(p.x - 0.4), f.y(p.y)); cairo_line_to(cr, f.x(p.x + 0.4), f.y(p.y)); cairo_stroke(cr)
+            drawMarker(cr, marker, x: f.x(p.x + 0.4), y: f.y(p.y), size: 2.2)
         }
     }
 
@@ -213,13 +303,9 @@ enum Renderer {
         }
     }
 
-    static func drawScatter(_ cr: OpaquePointer, _ s: Series, _ c: RGB, _ f: Frame) {
+    static func drawScatter(_ cr: OpaquePointer, _ s: Series, _ c: RGB, _ f: Frame, marker: Marker) {
         cairo_set_source_rgb(cr, c.r, c.g, c.b)
-        for p in s.points {
-            cairo_new_sub_path(cr)
-            cairo_arc(cr, f.x(p.x), f.y(p.y), 2.2, 0, 2 * Double.pi)
-            cairo_fill(cr)
-        }
+        for p in s.points { drawMarker(cr, marker, x: f.x(p.x), y: f.y(p.y), size: 2.2) }
         if let fit = s.fit {
             // Already in log space: log y = intercept + exponent * log x.
             cairo_set_line_width(cr, 1.0)
@@ -234,7 +320,7 @@ enum Renderer {
         var c = chart
         c.series = chart.series.map { s in
             Series(name: s.name, points: s.points.filter { $0.x > 0 && $0.y > 0 }.map { Point(x: log10($0.x), y: log10($0.y)) },
-                   fit: s.fit)
+                   fit: s.fit, color: s.color, marker: s.marker)
         }
         return c
     }
@@ -243,13 +329,14 @@ enum Renderer {
 
     static func legendSize(_ chart: Chart, cr: OpaquePointer) -> (width: Double, height: Double) {
         let widest = chart.series.map { measure(cr, $0.name, size: Typeface.size).width }.max() ?? 0
-        return (widest + 18, Double(chart.series.count) * Typeface.size * 1.4 + 4)
+        return (widest + 22, Double(chart.series.count) * Typeface.size * 1.4 + 4)
     }
 
     /// 0 top-left, 1 top-right, 2 bottom-left, 3 bottom-right; nil when each covers data.
     static func legendCorner(_ chart: Chart, frame f: Frame, cr: OpaquePointer) -> Int? {
         // Stacked areas fill everything under their top: no corner is free.
         if case .timeline = chart.kind { return nil }
+        if case .stackedBars = chart.kind { return nil }
         let (w, h) = legendSize(chart, cr: cr)
         var best: (corner: Int, hits: Int)?
         for corner in [1, 0, 3, 2] {
@@ -284,13 +371,22 @@ enum Renderer {
         cairo_set_source_rgba(cr, 1, 1, 1, 0.9)
         cairo_rectangle(cr, x0, y0, w, h)
         cairo_fill(cr)
+        var areas = 0
+        if case .timeline(let stacked) = chart.kind { areas = stacked }
+        if case .stackedBars(_, let stacked) = chart.kind { areas = stacked }
         for (i, s) in chart.series.enumerated() {
-            let c = Palette.color(for: s.name, index: i)
+            let (c, m) = style(s, i)
             let y = y0 + 2 + (Double(i) + 0.5) * Typeface.size * 1.4
             cairo_set_source_rgb(cr, c.r, c.g, c.b)
-            cairo_set_line_width(cr, 1.6)
-            cairo_move_to(cr, x0 + 3, y); cairo_line_to(cr, x0 + 13, y); cairo_stroke(cr)
-            text(cr, s.name, x: x0 + 16, y: y, size: Typeface.size, anchor: .middleLeft)
+            if i < areas {
+                cairo_rectangle(cr, x0 + 3, y - 3, 12, 6)
+                cairo_fill(cr)
+            } else {
+                cairo_set_line_width(cr, 1.4)
+                cairo_move_to(cr, x0 + 3, y); cairo_line_to(cr, x0 + 15, y); cairo_stroke(cr)
+                if case .box = chart.kind {} else { drawMarker(cr, m, x: x0 + 9, y: y, size: 2.1) }
+            }
+            text(cr, s.name, x: x0 + 19, y: y, size: Typeface.size, anchor: .middleLeft)
         }
     }
 

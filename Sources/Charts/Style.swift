@@ -13,7 +13,7 @@ public struct ChartSize: Sendable, Equatable {
     }
 }
 
-public struct RGB: Sendable, Equatable {
+public struct RGB: Sendable, Equatable, Hashable {
     public var r: Double, g: Double, b: Double
 
     public init(hex: UInt32) {
@@ -39,6 +39,15 @@ public enum Palette {
     public static let bp = blue
     /// Colours for other series: never FF's or BP's, so those stay unambiguous.
     public static let cycle = [bluishGreen, orange, reddishPurple, skyBlue, yellow, grey]
+
+    /// The marker of a named series: FF circles, BP squares, others in cycle order.
+    public static func marker(for name: String, index: Int) -> Marker {
+        switch name.lowercased().split(separator: " ").first.map(String.init) ?? "" {
+        case "ff": return .circle
+        case "bp": return .square
+        default: return [Marker.triangle, .diamond, .invertedTriangle, .cross][index % 4]
+        }
+    }
 
     /// The colour of a named series: FF and BP fixed, RSS black, others in cycle order.
     public static func color(for name: String, index: Int) -> RGB {

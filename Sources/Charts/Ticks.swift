@@ -2,11 +2,12 @@ import Foundation
 
 /// "Nice" axis ticks: steps of 1, 2 or 5 times a power of ten.
 public enum Ticks {
-    public static func nice(min lo: Double, max hi: Double, count: Int = 5) -> [Double] {
+    /// - Parameter integral: steps of at least 1 (epochs, counts).
+    public static func nice(min lo: Double, max hi: Double, count: Int = 5, integral: Bool = false) -> [Double] {
         guard lo.isFinite, hi.isFinite else { return [] }
-        if lo == hi { return nice(min: lo - max(abs(lo) * 0.1, 1), max: hi + max(abs(hi) * 0.1, 1), count: count) }
+        if lo == hi { return nice(min: lo - max(abs(lo) * 0.1, 1), max: hi + max(abs(hi) * 0.1, 1), count: count, integral: integral) }
         let span = hi - lo
-        let raw = span / Double(max(count, 1))
+        let raw = integral ? max(1, span / Double(max(count, 1))) : span / Double(max(count, 1))
         let magnitude = pow(10, floor(log10(raw)))
         let step = [1.0, 2, 5, 10].map { $0 * magnitude }.first { $0 >= raw } ?? 10 * magnitude
         // Multiples of the step (not repeated sums, which drift).
@@ -16,8 +17,8 @@ public enum Ticks {
     }
 
     /// The range covering the data, extended outwards to whole ticks.
-    public static func range(min lo: Double, max hi: Double) -> (Double, Double, [Double]) {
-        var ticks = nice(min: lo, max: hi)
+    public static func range(min lo: Double, max hi: Double, integral: Bool = false) -> (Double, Double, [Double]) {
+        var ticks = nice(min: lo, max: hi, integral: integral)
         guard ticks.count >= 2 else { return (lo, hi, ticks) }
         let step = ticks[1] - ticks[0]
         if ticks.first! > lo + 1e-12 * abs(lo) { ticks.insert(ticks.first! - step, at: 0) }

@@ -36,10 +36,12 @@ public struct LaTeXTable: Sendable {
         return out
     }
 
-    public func render() -> String {
+    /// - Parameter escaped: the cells are LaTeX already.
+    public func render(escaped: Bool = false) -> String {
         let align = alignment ?? String(repeating: "l", count: header.count)
-        var lines = ["\\begin{tabular}{\(align)}", "\\toprule", header.map(Self.escape).joined(separator: " & ") + " \\\\", "\\midrule"]
-        for row in rows { lines.append(row.map(Self.escape).joined(separator: " & ") + " \\\\") }
+        func cell(_ s: String) -> String { escaped ? s : Self.escape(s) }
+        var lines = ["\\begin{tabular}{\(align)}", "\\toprule", header.map(cell).joined(separator: " & ") + " \\\\", "\\midrule"]
+        for row in rows { lines.append(row.map(cell).joined(separator: " & ") + " \\\\") }
         lines += ["\\bottomrule", "\\end{tabular}"]
         return lines.joined(separator: "\n") + "\n"
     }

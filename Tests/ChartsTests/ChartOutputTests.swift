@@ -97,6 +97,38 @@ import Testing
         }
     }
 
+    /// Stacked bars from zero with a marker series, a reference line, and
+    /// an axis that starts at zero even when the data are far from it.
+    @Test func stackedBarsReferenceLinesAndAxesFromZero() throws {
+        let bars = Chart(kind: .stackedBars(categories: ["FF", "BP"], stacked: 2), xLabel: "arm", yLabel: "MiB", series: [
+            Series(name: "weights", points: [Point(x: 0, y: 10), Point(x: 1, y: 10)], color: Palette.blue),
+            Series(name: "activations", points: [Point(x: 0, y: 2), Point(x: 1, y: 8)], color: Palette.orange),
+            Series(name: "peak RSS", points: [Point(x: 0, y: 30), Point(x: 1, y: 35)], color: Palette.black, marker: .diamond),
+        ], yFromZero: true)
+        let line = Chart(kind: .line, xLabel: "s", yLabel: "error (%)", series: [
+            Series(name: "torch-ff", points: [Point(x: 1, y: 265.6), Point(x: 2, y: 266.8)], color: Palette.bluishGreen, marker: .triangle),
+        ], referenceLines: [ReferenceLine(y: 266, label: "target")], yFromZero: true)
+        let dir = temporaryDirectory()
+        for (name, chart) in [("bars", bars), ("line", line)] {
+            let path = dir + "/\(name).png"
+            try ChartOutput.write(chart, to: path, format: .png)
+            try ChartOutput.write(chart, to: dir + "/\(name).svg", format: .svg)
+            let svg = String(decoding: try Data(contentsOf: URL(fileURLWithPath: dir + "/\(name).svg")), as: UTF8.self)
+            #expect(svg.contains("<path"), "\(name): nothing drawn")
+        }
+        let svg = String(decoding: try Data(contentsOf: URL(fileURLWithPath: dir + "/bars.svg")), as: UTF8.self)
+        #expect(svg.contains("rgb(90.196078%,62.352941%,0%)")) // the activations segment in orange
+        let lineSVG = String(decoding: try Data(contentsOf: URL(fileURLWithPath: dir + "/line.svg")), as: UTF8.self)
+        #expect(lineSVG.contains("stroke-dasharray")) // the reference line
+        #expect(lineSVG.contains("rgb(0%,61.960784%,45.098039%)")) // the series' own colour, not the palette's guess
+        // From zero: 0 is the lowest tick even though the data sit near 266; without it the axis hugs the data.
+        #expect(Renderer.yAxis(line, logLog: false).0 == 0)
+        var hugging = line
+        hugging.yFromZero = false
+        #expect(Renderer.yAxis(hugging, logLog: false).0 > 265)
+        #expect(Renderer.yAxis(bars, logLog: false).0 == 0 && Renderer.yAxis(bars, logLog: false).1 >= 35)
+    }
+
     @Test func logTicksAreOneTwoFiveOrDecades() {
         let (lo, hi, ticks) = Ticks.logRange(min: log10(3e4), max: log10(2.5e5))
         #expect(ticks.map { (pow(10, $0) * 1000).rounded() / 1000 } == [2e4, 5e4, 1e5, 2e5, 5e5])

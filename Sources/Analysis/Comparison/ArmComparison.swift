@@ -104,10 +104,12 @@ public struct ArmComparison: Codable, Sendable {
     public var endpoints: [Endpoint]
     /// CPU models each arm's runs ran on (arm, baseline).
     public var cpuModels: [[String]]
+    /// The analysis plan the comparison was made under.
+    public var plan: AnalysisPlan
     public var notes: [String]
 
     enum CodingKeys: String, CodingKey {
-        case unit, configuration, arm, baseline, runs, unfinished, paired, target, endpoints, notes
+        case unit, configuration, arm, baseline, runs, unfinished, paired, target, endpoints, notes, plan
         case familySize = "family_size"
         case cpuModels = "cpu_models"
     }
@@ -146,7 +148,7 @@ enum ArmComparer {
                              runs: [arm.completed.count, baseline.completed.count],
                              unfinished: [arm, baseline].map { a in Dictionary(uniqueKeysWithValues: a.unfinished.map { ($0.key.rawValue, $0.value) }) },
                              paired: paired, familySize: family.count, target: target, endpoints: endpoints,
-                             cpuModels: [models(arm), models(baseline)], notes: notes)
+                             cpuModels: [models(arm), models(baseline)], plan: plan, notes: notes)
     }
 
     /// Values of a metric, aligned by seed when runs pair.

@@ -34,21 +34,35 @@ public enum ComparisonRows {
         }
     }
 
-    public static let humanHeader = ["configuration", "arm vs baseline", "metric", "n", "arm", "baseline", "effect (95 % CI)",
-                                     "Holm-adjusted", "p (adj.)", "verdict"]
+    public static let humanHeader = ["configuration", "arm vs baseline"] + endpointHeader
+    /// The columns of one comparison's table.
+    public static let endpointHeader = ["metric", "n (arm/base)", "arm", "baseline", "effect (95 % CI)", "Holm-adjusted interval",
+                                        "p (adj.)", "verdict"]
 
-    /// One row per endpoint for people: "time per epoch (s)", "5.91 ± 0.30".
+    /// One row per endpoint for people, with the unit and the arms named.
     public static func human(_ c: ArmComparison) -> [[String]] {
+        endpointRows(c).map { [c.configuration, "\(c.arm.title) vs \(c.baseline.title)"] + $0 }
+    }
+
+    /// One row per endpoint that has values: "time per epoch (s)", "5.91 ± 0.30", …
+    public static func endpointRows(_ c: ArmComparison) -> [[String]] {
         c.endpoints.compactMap { e -> [String]? in
             guard let m = e.definition, e.n.allSatisfy({ $0 > 0 }) else { return nil }
-            let values = e.describe.map { d -> String in
+            var values = e.describe.map { d -> String in
                 guard let d else { return "–" }
                 if e.kind == .exact { return Number.plain(d.mean * m.scale) }
                 return Number.meanSD(d.mean * m.scale, (d.sd ?? 0) * m.scale)
             }
-            return [c.configuration, "\(c.arm.title) vs \(c.baseline.title)", m.label + (m.primary ? "" : " †"),
-                    "\(e.n[0])/\(e.n[1])", values[0], values[1], effect(e), adjusted(e), Number.p(e.pAdjusted), verdictWords(e, c)]
+            if let s = e.survival { values = [median(s.arm), median(s.baseline)] }
+            return [m.label + (m.primary ? "" : " †"), "\(e.n[0])/\(e.n[1])", values[0], values[1], effect(e), adjusted(e),
+                    Number.p(e.pAdjusted), verdictWords(e, c)]
         }
+    }
+
+    /// A Kaplan–Meier median with its censoring: "median 16.4 (2 censored)".
+    static func median(_ a: SurvivalComparison.Arm) -> String {
+        let m = a.median.map { "median \(Number.fixed($0, 1))" } ?? "median not reached"
+        return a.censored > 0 ? "\(m) (\(a.censored) censored)" : m
     }
 
     /// The effect with its 95 % interval, on the estimand's scale.
@@ -145,6 +159,6 @@ public enum Number {
 
     public static func p(_ v: Double?) -> String {
         guard let v else { return "–" }
-        return v < 0.001 ? "< 0.001" : String(format: "%.3f", v)
+        return v < 0.001 ? "<\u{00A0}0.001" : String(format: "%.3f", v)
     }
 }

@@ -4,11 +4,16 @@ import Recorder
 import Reports
 import RunStore
 
+extension ReportWriter.Paper: ExpressibleByArgument {}
+
 struct ReportOptions: ParsableArguments {
     @Option(help: "Formats besides the figures: a comma-separated list of html, pdf, latex, csv.")
     var format: String = "html,pdf,latex,csv"
 
     @OptionGroup var plan: PlanOptions
+
+    @Option(help: "Paper size of report.pdf: a4 or letter.")
+    var paper: ReportWriter.Paper = .a4
 
     @Option(help: "Folder of the report templates (default: Templates/ here or beside the ffbench checkout).")
     var templates: String?
@@ -40,7 +45,7 @@ struct ReportOptions: ParsableArguments {
 
     func write(store: RunStore, study: String?, to out: String) throws -> [String] {
         let model = try ReportModel.load(store: store, study: study, overrides: try plan.overrides())
-        return try ReportWriter(model: model, templates: try templateDirectory()).write(to: out, formats: try formats())
+        return try ReportWriter(model: model, templates: try templateDirectory(), paper: paper).write(to: out, formats: try formats())
     }
 }
 

@@ -56,7 +56,8 @@ struct StudyCommand: ParsableCommand {
         if stop.requested { throw ExitCode(stop.exitStatus) }
         let folder = out ?? "Output/\(study.name)"
         let files = try report.write(store: store, study: study.name, to: folder)
-        print("report: \(folder)/report.html and report.pdf (\(files.count) files)")
+        let main = ["report.html", "report.pdf"].filter(files.contains).map { "\(folder)/\($0)" }
+        print("report: " + (main.isEmpty ? folder : main.joined(separator: " and ")) + " (\(files.count) files)")
         if summary.failed > 0 { throw ExitCode(1) }
     }
 }

@@ -9,6 +9,9 @@ public struct ReportModel: Sendable {
         public var unit: ComparisonUnit, arm: ArmInfo, runID: String
         /// metric ("rss_bytes", "tensor_bytes.weights", …) -> (t, value) in time order.
         public var series: [String: [(t: Double, value: Double)]]
+        /// The ledger's categories at the sample where its total peaked
+        /// (from every sample, before thinning), in bytes.
+        public var breakdown: [String: Double]
     }
 
     public var title: String
@@ -48,10 +51,19 @@ public struct ReportModel: Sendable {
             for (metric, rows) in byMetric where metric == "rss_bytes" || metric.hasPrefix("tensor_bytes.") {
                 series[metric] = thin(rows.sorted { $0.t < $1.t }.map { ($0.t, $0.value) }, to: 400)
             }
-            timelines.append(Timeline(unit: key.unit, arm: ArmInfo.of(first), runID: first.id, series: series))
+            var breakdown: [String: Double] = [:]
+            if let peak = byMetric["tensor_bytes"]?.max(by: { ($0.value, -$0.t) < ($1.value, -$1.t) }) {
+                for s in samples where s.t == peak.t && s.metric.hasPrefix("tensor_bytes.") {
+                    breakdown[String(s.metric.dropFirst("tensor_bytes.".count))] = s.value
+                }
+            }
+            timelines.append(Timeline(unit: key.unit, arm: ArmInfo.of(first), runID: first.id, series: series, breakdown: breakdown))
         }
         let asOf = runs.compactMap { $0.finishedAt ?? $0.startedAt }.max() ?? "no runs"
-        return ReportModel(title: study.map { "ffbench report: \($0)" } ?? "ffbench report", study: study,
+        // A database of one study is titled by it.
+        let studies = Set(runs.compactMap(\.study))
+        let name = study ?? (studies.count == 1 && runs.allSatisfy { $0.study != nil } ? studies.first : nil)
+        return ReportModel(title: name.map { "ffbench report: \($0)" } ?? "ffbench report", study: study,
                            database: (store.path as NSString).lastPathComponent, runs: runs, epochs: epochs,
                            analysis: analysis, hosts: hosts,
                            metrics: Dictionary(uniqueKeysWithValues: analysis.runs.map { ($0.runID, $0) }),

@@ -8,23 +8,26 @@ import Foundation
 /// "no difference". Accuracy comes first, because the time and memory
 /// sentences mean "at similar accuracy" only when the arms are equivalent.
 public enum Answer {
-    public static func sentences(_ c: ArmComparison, datasetTitle: String) -> [String] {
+    static func sentences(_ c: ArmComparison, styles: ArmStyles) -> [String] {
+        let n = Names(arm: styles.label(c.arm), base: styles.label(c.baseline))
         var out: [String] = []
         let accuracy = c.endpoint(Metrics.finalTestError)
-        if let a = accuracy, let s = accuracySentence(a, c) { out.append(s) }
+        if let a = accuracy, let s = accuracySentence(a, c, n) { out.append(s) }
         let equivalent = accuracy?.verdict == .equivalent
         if let a = accuracy, a.equivalence != nil, !equivalent {
             out.append("So the time and memory figures below are not at equal accuracy; time to target compares the arms at an error both reach.")
         }
         for metric in [Metrics.epochTime, Metrics.peakRSS] {
-            if let e = c.endpoint(metric), let s = ratioSentence(e, metric, c) { out.append(s) }
+            if let e = c.endpoint(metric), let s = ratioSentence(e, metric, c, n) { out.append(s) }
         }
-        if let e = c.endpoint(Metrics.timeToTarget) { out.append(timeToTargetSentence(e, c)) }
-        if let e = c.endpoint(Metrics.peakActivations), let s = exactSentence(e, Metrics.peakActivations, c) { out.append(s) }
+        if let e = c.endpoint(Metrics.timeToTarget) { out.append(timeToTargetSentence(e, c, n)) }
+        if let e = c.endpoint(Metrics.peakActivations), let s = exactSentence(e, Metrics.peakActivations, c, n) { out.append(s) }
         return out
     }
 
-    static func subject(_ c: ArmComparison, _ m: Metric) -> String { "\(c.arm.title)’s \(m.what)" }
+    struct Names { var arm: String, base: String }
+
+    static func subject(_ c: ArmComparison, _ m: Metric, _ n: Names) -> String { "\(n.arm)’s \(m.what)" }
 
     static func seedsText(_ c: ArmComparison) -> String {
         c.runs[0] == c.runs[1] ? "\(c.runs[0]) seeds per arm" : "\(c.runs[0]) and \(c.runs[1]) runs"
@@ -34,66 +37,66 @@ public enum Answer {
         "adjusted for \(c.familySize) primary comparison\(c.familySize == 1 ? "" : "s") (Holm)"
     }
 
-    static func accuracySentence(_ e: Endpoint, _ c: ArmComparison) -> String? {
+    static func accuracySentence(_ e: Endpoint, _ c: ArmComparison, _ n: Names) -> String? {
         guard let q = e.equivalence else { return nil }
         let margin = "±\(Number.plain(q.margin)) pp"
         let d = Number.decimals(for: (q.difference.high - q.difference.low) / 2)
         let size = Number.fixed(abs(q.difference.estimate), d)
         let ci = "95 % CI " + Number.range(q.difference, unit: " pp", signed: true)
-        let base = c.baseline.title
+        let base = n.base
         switch e.verdict {
         case .equivalent:
             let inside = e.adjusted.map { "its \(Number.percent($0.confidence)) interval, \(holmText(c)), \(Number.range($0, unit: " pp", signed: true)), lies inside the margin" }
                 ?? "its interval lies inside the margin"
-            return "\(subject(c, Metrics.finalTestError)) is equivalent to \(base)’s within \(margin): the difference is \(Number.fixed(q.difference.estimate, d)) pp and \(inside)."
+            return "\(subject(c, Metrics.finalTestError, n)) is equivalent to \(base)’s within \(margin): the difference is \(Number.fixed(q.difference.estimate, d)) pp and \(inside)."
         case .higher, .lower:
             let words = e.verdict == .higher ? "higher" : "lower"
             let verdict = e.verdict == .higher ? Metrics.finalTestError.higher : Metrics.finalTestError.lower
-            return "\(subject(c, Metrics.finalTestError)) is \(size) pp \(words) than \(base)’s (\(ci)): \(c.arm.title) \(verdict), and the two are not equivalent within \(margin)."
+            return "\(subject(c, Metrics.finalTestError, n)) is \(size) pp \(words) than \(base)’s (\(ci)): \(n.arm) \(verdict), and the two are not equivalent within \(margin)."
         case .notShownEquivalent:
             let eq = e.adjusted ?? q.equivalenceInterval(alpha: 0.05)
-            return "\(subject(c, Metrics.finalTestError)) differs from \(base)’s by \(Number.fixed(q.difference.estimate, d)) pp (\(ci)); its \(Number.percent(eq.confidence)) interval, \(Number.range(eq, unit: " pp", signed: true)), is not inside \(margin): not shown equivalent, inconclusive with \(seedsText(c))."
+            return "\(subject(c, Metrics.finalTestError, n)) differs from \(base)’s by \(Number.fixed(q.difference.estimate, d)) pp (\(ci)); its \(Number.percent(eq.confidence)) interval, \(Number.range(eq, unit: " pp", signed: true)), is not inside \(margin): not shown equivalent, inconclusive with \(seedsText(c))."
         default:
             return nil
         }
     }
 
-    static func ratioSentence(_ e: Endpoint, _ m: Metric, _ c: ArmComparison) -> String? {
+    static func ratioSentence(_ e: Endpoint, _ m: Metric, _ c: ArmComparison, _ n: Names) -> String? {
         guard let r = e.ratio else {
-            return e.n.contains(0) ? nil : "\(subject(c, m)) cannot be compared with \(c.baseline.title)’s: \(e.notes.first ?? "too few runs")."
+            return e.n.contains(0) ? nil : "\(subject(c, m, n)) cannot be compared with \(n.base)’s: \(e.notes.first ?? "too few runs")."
         }
         let raw = "95 % CI \(Number.range(r.ratio, unit: ""))"
-        let estimate = "\(Number.ratio(r.ratio)) \(c.baseline.title)’s"
+        let estimate = "\(Number.ratio(r.ratio)) \(n.base)’s"
         let adjusted = e.adjusted.map { "Holm-adjusted \(Number.percent($0.confidence)) CI \(Number.range($0, unit: ""))" }
         switch e.verdict {
         case .lower, .higher:
             let words = e.verdict == .lower ? m.lower : m.higher
-            return "\(subject(c, m)) is \(estimate) (\(([raw] + (adjusted.map { [$0] } ?? [])).joined(separator: "; "))): \(c.arm.title) \(words)."
+            return "\(subject(c, m, n)) is \(estimate) (\(([raw] + (adjusted.map { [$0] } ?? [])).joined(separator: "; "))): \(n.arm) \(words)."
         default:
             if !r.ratio.contains(1), let adjusted {
                 // The unadjusted interval excludes 1 but the verdict is the adjusted one's.
-                return "\(subject(c, m)) is \(estimate), but \(holmText(c)) its interval includes 1 (\(adjusted)): inconclusive with \(seedsText(c))."
+                return "\(subject(c, m, n)) is \(estimate), but \(holmText(c)) its interval includes 1 (\(adjusted)): inconclusive with \(seedsText(c))."
             }
-            return "\(subject(c, m)) is \(estimate) (\(raw)): inconclusive with \(seedsText(c))."
+            return "\(subject(c, m, n)) is \(estimate) (\(raw)): inconclusive with \(seedsText(c))."
         }
     }
 
-    static func timeToTargetSentence(_ e: Endpoint, _ c: ArmComparison) -> String {
+    static func timeToTargetSentence(_ e: Endpoint, _ c: ArmComparison, _ n: Names) -> String {
         guard let t = c.target else { return "Time to target cannot be compared: \(e.notes.first ?? "no target error")." }
         let split = t.onValidation ? "validation" : "test"
         let source = t.source == "declared" ? "declared by the study"
-            : "the median best \(split) error of \(t.derivedFrom.map { $0 == c.arm.name ? c.arm.title : $0 == c.baseline.name ? c.baseline.title : $0 } ?? "?"), the least accurate arm"
+            : "the median best \(split) error of \(t.derivedFrom.map { $0 == c.arm.name ? n.arm : $0 == c.baseline.name ? n.base : $0 } ?? "?"), the least accurate arm"
         let what = "Time to a \(split) error of \(Number.fixed(100 * t.error, 2)) % (\(source))"
         guard let s = e.survival else { return "\(what): not comparable (\(e.notes.first ?? "no data"))." }
-        let medians = "medians \(c.arm.title) \(median(s.arm)), \(c.baseline.title) \(median(s.baseline))"
-        let censored = [(s.arm, c.arm.title), (s.baseline, c.baseline.title)].filter { $0.0.censored > 0 }
+        let medians = "medians \(n.arm) \(median(s.arm)), \(n.base) \(median(s.baseline))"
+        let censored = [(s.arm, n.arm), (s.baseline, n.base)].filter { $0.0.censored > 0 }
             .map { "\($0.0.censored) of \($0.0.n) \($0.1) runs never reached it and count as censored" }
-        var text = "\(what): \(c.arm.title)’s restricted mean time to target over the first \(Number.fixed(s.tau, 1)) s of training is \(Number.ratio(s.ratio)) \(c.baseline.title)’s"
+        var text = "\(what): \(n.arm)’s restricted mean time to target over the first \(Number.fixed(s.tau, 1)) s of training is \(Number.ratio(s.ratio)) \(n.base)’s"
         let raw = "95 % CI \(Number.range(s.ratio, unit: ""))"
         let adjusted = e.adjusted.map { "Holm-adjusted \(Number.percent($0.confidence)) CI \(Number.range($0, unit: ""))" }
         switch e.verdict {
         case .lower, .higher:
-            text += " (\(([raw] + (adjusted.map { [$0] } ?? [])).joined(separator: "; "))): \(c.arm.title) \(e.verdict == .lower ? Metrics.timeToTarget.lower : Metrics.timeToTarget.higher)"
+            text += " (\(([raw] + (adjusted.map { [$0] } ?? [])).joined(separator: "; "))): \(n.arm) \(e.verdict == .lower ? Metrics.timeToTarget.lower : Metrics.timeToTarget.higher)"
         default:
             if !s.ratio.contains(1), let adjusted {
                 text += ", but \(holmText(c)) its interval includes 1 (\(adjusted)): inconclusive with \(seedsText(c))"
@@ -112,18 +115,26 @@ public enum Answer {
         a.median.map { "\(Number.fixed($0, 1)) s" } ?? "not reached"
     }
 
-    static func exactSentence(_ e: Endpoint, _ m: Metric, _ c: ArmComparison) -> String? {
+    static func exactSentence(_ e: Endpoint, _ m: Metric, _ c: ArmComparison, _ n: Names) -> String? {
         guard let x = e.exact, x.identical, let a = x.arm.first, let b = x.baseline.first else { return nil }
         let ratio = x.ratio.map { " (\(Number.ratio($0)))" } ?? ""
-        return "Exact, identical in every seed and so not tested: \(subject(c, m)) is \(Number.plain(a * m.scale)) \(m.unit) against \(c.baseline.title)’s \(Number.plain(b * m.scale)) \(m.unit)\(ratio)."
+        return "Exact, identical in every seed and so not tested: \(subject(c, m, n)) is \(Number.plain(a * m.scale)) \(m.unit) against \(n.base)’s \(Number.plain(b * m.scale)) \(m.unit)\(ratio)."
     }
 
     /// Warnings that qualify every answer.
-    public static func warnings(_ comparisons: [ArmComparison]) -> [String] {
+    static func warnings(_ comparisons: [ArmComparison], styles: ArmStyles) -> [String] {
         var w: [String] = []
         for c in comparisons where c.cpuModels[0] != c.cpuModels[1] || c.cpuModels.contains(where: { $0.count > 1 }) {
-            w.append("\(c.arm.title) vs \(c.baseline.title) (\(c.configuration)): runs came from different CPU models — \(c.arm.title) on \(c.cpuModels[0].joined(separator: ", ")); \(c.baseline.title) on \(c.cpuModels[1].joined(separator: ", ")). Times may not be comparable.")
+            let arm = styles.label(c.arm), base = styles.label(c.baseline)
+            w.append("\(arm) against \(base) (\(ReportText.datasetTitle(c.unit.dataset)), \(c.configuration)): the runs came from different CPU models — \(arm) on \(c.cpuModels[0].joined(separator: ", ")); \(base) on \(c.cpuModels[1].joined(separator: ", ")). Their times are not comparable.")
         }
         return w
+    }
+
+    /// What the design could detect, known before the data (a priori).
+    static func design(_ c: ArmComparison) -> String {
+        guard let e = c.endpoint(Metrics.epochTime), let r = e.detectableRatio else { return "" }
+        let seeds = e.paired ? "\(e.n[0]) seeds per arm, paired" : "\(e.n[0]) and \(e.n[1]) runs, unpaired"
+        return "With \(seeds), the smallest ratio of time per epoch or peak RSS this study could detect with 80 % power at Holm's first-step level is \(Number.fixed(r, 2))× (or \(Number.fixed(1 / r, 2))×), for a run-to-run variation of \(Number.plain(100 * c.plan.pilotCV)) % (\(c.plan.declared.contains("pilot_cv") ? "the study's declared pilot CV" : "the default pilot CV"))."
     }
 }

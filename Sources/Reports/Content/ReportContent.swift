@@ -1,0 +1,161 @@
+import Analysis
+import Foundation
+import RunStore
+
+/// Builds the report document from the model: the answer first, then the
+/// results with their tables and figures, the methods, the check against
+/// the paper and the machines.
+enum ReportContent {
+    static func document(_ model: ReportModel) -> ReportDocument {
+        let styles = ArmStyles(model.runs.map(ArmInfo.of))
+        var numbering = Numbering()
+        var refs: [ComparisonUnit: [String]] = [:]
+        let results = resultsSection(model, styles: styles, numbering: &numbering, refs: &refs)
+        let validation = validationSection(model, numbering: &numbering)
+        return ReportDocument(
+            title: model.title, question: ReportText.question,
+            meta: "Database \(model.database) · runs as of \(model.asOf) · \(model.runs.count) runs",
+            sections: [answerSection(model, styles: styles, refs: refs), results, methodsSection(model, styles: styles),
+                       validation, environmentSection(model, styles: styles)])
+    }
+
+    // MARK: - The answer
+
+    static func answerSection(_ model: ReportModel, styles: ArmStyles, refs: [ComparisonUnit: [String]]) -> ReportDocument.Section {
+        var blocks: [ReportDocument.Block] = []
+        if model.comparisons.isEmpty {
+            blocks.append(.paragraph("No arm has completed runs to compare with a baseline yet."))
+        }
+        for c in model.comparisons {
+            blocks.append(.subheading("\(ReportText.datasetTitle(c.unit.dataset)), \(c.configuration): \(styles.label(c.arm)) against \(styles.label(c.baseline))"))
+            blocks.append(.bullets(Answer.sentences(c, styles: styles)))
+            var design = Answer.design(c)
+            if let r = refs[c.unit], !r.isEmpty { design += (design.isEmpty ? "" : " ") + "Details: " + r.joined(separator: ", ") + "." }
+            if !design.isEmpty { blocks.append(.paragraph(design)) }
+        }
+        for w in warnings(model, styles: styles) { blocks.append(.warning(w)) }
+        return .init(id: "answer", title: "The answer", blocks: blocks)
+    }
+
+    static func warnings(_ model: ReportModel, styles: ArmStyles) -> [String] {
+        var w = Answer.warnings(model.comparisons, styles: styles)
+        if model.runs.isEmpty { w.append("The database holds no runs: nothing to report yet.") }
+        for u in model.analysis.units { w += u.notes.map { "\(ReportText.datasetTitle(u.unit.dataset)), \(u.configuration): \($0)." } }
+        let noEpochs = model.runs.filter { (model.epochs[$0.id] ?? []).isEmpty }.count
+        if noEpochs > 0 { w.append("\(noEpochs) run(s) have no recorded epochs and contribute nothing.") }
+        let unfinished = model.runs.filter { $0.status != .completed }.count
+        if unfinished > 0 { w.append("\(unfinished) run(s) did not complete (failed, interrupted, diverged or running) and are left out.") }
+        if model.analysis.runs.contains(where: { !$0.selectsOnValidation }) {
+            w.append("Some runs have no validation split (--validation 0): their best epoch and time to target were selected on the test set.")
+        }
+        return w
+    }
+
+    // MARK: - Results
+
+    static func resultsSection(_ model: ReportModel, styles: ArmStyles, numbering: inout Numbering,
+                               refs: inout [ComparisonUnit: [String]]) -> ReportDocument.Section {
+        var blocks: [ReportDocument.Block] = []
+        let units = Array(Set(Figures.groups(model).keys.map(\.unit))).sorted()
+        for unit in units {
+            blocks.append(.subheading(Figures.unitTitle(unit)))
+            var unitBlocks: [ReportDocument.Block] = []
+            var labels: [String] = []
+            for c in model.comparisons where c.unit == unit {
+                let t = numbering.table(ResultTables.caption(c, styles: styles), header: ComparisonRows.endpointHeader,
+                                        rows: ComparisonRows.endpointRows(c), numeric: ResultTables.numeric)
+                labels.append(t.label)
+                unitBlocks.append(.table(t))
+            }
+            for f in [Figures.errorAgainstTime(model, unit: unit, styles: styles), Figures.errorPerEpoch(model, unit: unit, styles: styles)].compactMap({ $0 })
+                + Figures.timelines(model, unit: unit, styles: styles) {
+                let n = numbering.figure(f)
+                labels.append(n.label)
+                unitBlocks.append(.figure(n))
+            }
+            if !labels.isEmpty {
+                blocks.append(.paragraph("\(list(labels)) \(labels.count == 1 ? "shows" : "show") \(Figures.unitTitle(unit)): "
+                    + "the comparison of every metric, error against training time and per epoch, and memory while training."))
+            }
+            blocks += unitBlocks
+            refs[unit] = labels
+        }
+        var across: [ReportDocument.Figure] = []
+        for m in [Metrics.epochTime, Metrics.timeToTarget, Metrics.peakRSS] {
+            if let f = Figures.ratios(model, metric: m, styles: styles) { across.append(numbering.figure(f)) }
+        }
+        if let f = Figures.memoryBreakdown(model, styles: styles) { across.append(numbering.figure(f)) }
+        for f in Figures.boxes(model, styles: styles) + Figures.scaling(model, styles: styles) { across.append(numbering.figure(f)) }
+        if !across.isEmpty {
+            blocks.append(.subheading("Across configurations"))
+            blocks.append(.paragraph("\(list(across.map(\.label))) \(across.count == 1 ? "shows" : "show") every configuration together: ratios to the baseline, where the memory goes, every run's values"
+                + (across.contains { $0.name.hasPrefix("scaling-") } ? ", and how memory scales with the factors the study varies." : ".")))
+            blocks += across.map { .figure($0) }
+            for c in model.comparisons { refs[c.unit, default: []] += across.filter { !$0.name.hasPrefix("box-") }.map(\.label) }
+        }
+        if blocks.isEmpty { blocks.append(.paragraph("No completed runs.")) }
+        return .init(id: "results", title: "Results", blocks: blocks)
+    }
+
+    /// "Table 1, Figure 1 and Figure 2".
+    static func list(_ labels: [String]) -> String {
+        labels.count <= 1 ? labels.joined() : labels.dropLast().joined(separator: ", ") + " and " + labels.last!
+    }
+
+    // MARK: - Methods
+
+    static func methodsSection(_ model: ReportModel, styles: ArmStyles) -> ReportDocument.Section {
+        let completed = model.runs.filter { $0.status == .completed }
+        let configs = Set(completed.map { "\(styles.label(ArmInfo.of($0))) \($0.layers ?? "?") on \(ReportText.datasetTitle($0.dataset)), batch \($0.batchSize.map(String.init) ?? "?"), \($0.epochs.map(String.init) ?? "?") epochs, \($0.parameterCount.map(String.init) ?? "?") parameters" }).sorted()
+        let seeds = Set(completed.compactMap(\.seed)).sorted().map(String.init).joined(separator: ", ")
+        let interval = completed.compactMap(\.sampleInterval).first.map { String(format: "%.0f ms", $0 * 1000) } ?? "—"
+        let families = Set(model.comparisons.map(\.familySize)).sorted()
+        let familyText = families.isEmpty ? "no comparison was tested"
+            : "Holm's step-down adjustment within each arm-versus-baseline comparison over its primary endpoints that could be tested (\(families.map(String.init).joined(separator: " or ")) per comparison; \(model.comparisons.count) comparison\(model.comparisons.count == 1 ? "" : "s") in this report)"
+        let plans = model.analysis.units.map(\.plan)
+        let margins = Set(plans.map(\.equivalenceMargin)).sorted().map { "±\(Number.plain($0)) pp" }.joined(separator: ", ")
+        let declared = Set(plans.flatMap(\.declared)).sorted()
+        var m = [
+            "Networks: " + (configs.isEmpty ? "none completed." : configs.joined(separator: "; ") + "."),
+            "Seeds: \(seeds.isEmpty ? "none" : seeds). Arms were interleaved (seed 1 of every arm, then seed 2, …) and every run was its own process.",
+            "FF follows Hinton (2022) and his ffnew.m: the label in the first 10 inputs, RMS-normalised layer inputs, goodness = sum of squared ReLU activities against a threshold, per-layer logistic loss, negative labels, and a softmax head on the normalised activities; the exact settings of each arm follow. BP trains the same hidden stack with a softmax output layer.",
+            "Time: monotonic clock; training time excludes evaluation. Memory: the kernel's high-water mark (VmHWM, reset at every epoch start through /proc/self/clear_refs) for peaks, RSS sampled every \(interval), and a ledger of every tensor byte by category (weights, gradients, optimizer, activations, data set).",
+            "Estimands, fixed in advance by the kind of metric: time and memory by the geometric-mean ratio arm/baseline, from a t procedure on the logarithms (paired t on per-seed log ratios when runs pair by seed, Welch's t otherwise), whose interval and test are the same computation; exact quantities (ledger bytes, parameter counts) stated, not tested; accuracy by the difference in percentage points with equivalence shown by two one-sided tests within \(margins.isEmpty ? "±0.5 pp" : margins); time to target by Kaplan–Meier per arm, keeping runs that never reach the target as censored, with the ratio of restricted mean times (RMST) as the estimand and the log-rank test beside it.",
+            "Primary endpoints: time per epoch, time to target, peak RSS and final test error; \(familyText). Each primary verdict is read off the interval at the level of its Holm step, which excludes the null value (a ratio of 1) exactly when the Holm-adjusted p is below 0.05. Other metrics are secondary: an interval, no p-value. A rank test on the same data (Wilcoxon signed-rank or Mann–Whitney on logs) is reported as a sensitivity analysis only.",
+            "The analysis plan (" + (declared.isEmpty ? "every setting at its default" : "declared by the study: " + declared.joined(separator: ", ")) + ") is stored with the study before it runs. Best epochs and time to target are selected on a validation split held out of the training set; the test error reported is the final model's.",
+        ]
+        m += Settings.sentences(completed, algorithm: "ff") + Settings.sentences(completed, algorithm: "bp")
+        return .init(id: "methods", title: "Methods", blocks: m.map { .paragraph($0) })
+    }
+
+    // MARK: - The paper, the machines
+
+    static func validationSection(_ model: ReportModel, numbering: inout Numbering) -> ReportDocument.Section {
+        let completed = model.runs.filter { $0.status == .completed && ($0.algorithm == "ff" || $0.algorithm == "bp") }
+        let groups = Dictionary(grouping: completed) { "\($0.dataset ?? "-")|\($0.layers ?? "-")|\($0.algorithm)|\(ArmInfo.of($0).framework)" }
+        let rows = groups.keys.sorted().map { key -> [String] in
+            let parts = key.split(separator: "|").map(String.init)
+            let finals = groups[key]!.compactMap { model.metrics[$0.id]?.values["final_test_error"] }.map { 100 * $0 }
+            let mean = finals.isEmpty ? "–" : Number.fixed(Stats.mean(finals), 2) + " %"
+            return [ReportText.datasetTitle(parts[0]), parts[1], parts[2].uppercased(), parts[3], String(finals.count), mean,
+                    ReportText.published[parts[0]]?[parts[2]] ?? "–"]
+        }
+        guard !rows.isEmpty else {
+            return .init(id: "validation", title: "Validation against the paper", blocks: [.paragraph("No completed FF or BP runs.")])
+        }
+        let t = numbering.table("Final test error of this database's runs beside the published figures. The published networks and epoch budgets differ from short studies; the check is meant for the paper's settings (Runs/mnist-hinton.yaml).",
+                                header: ["data set", "network", "algorithm", "framework", "runs", "final test error (mean)", "published"],
+                                rows: rows, numeric: [4, 5])
+        return .init(id: "validation", title: "Validation against the paper", blocks: [.table(t)])
+    }
+
+    static func environmentSection(_ model: ReportModel, styles: ArmStyles) -> ReportDocument.Section {
+        var blocks: [ReportDocument.Block] = [model.hosts.isEmpty ? .paragraph("No host information stored.") : .bullets(model.hosts)]
+        let placements = model.comparisons.map { c in
+            "\(styles.label(c.arm)) ran on \(c.cpuModels[0].joined(separator: ", ")); \(styles.label(c.baseline)) on \(c.cpuModels[1].joined(separator: ", ")) (\(ReportText.datasetTitle(c.unit.dataset)), \(c.configuration))."
+        }
+        if !placements.isEmpty { blocks.append(.bullets(Array(Set(placements)).sorted())) }
+        blocks.append(.paragraph("For timing studies on a cluster, give each task a whole node (ffbench study --executor slurm --exclusive): times measured beside other jobs are not comparable."))
+        return .init(id: "environment", title: "Environment", blocks: blocks)
+    }
+}
