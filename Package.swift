@@ -38,7 +38,6 @@ let package = Package(
             name: "ffbench",
             dependencies: [
                 "Tensor", "Datasets", "Training", "RunStore", "Recorder", "Benchmarks", "Analysis", "Reports", "Exports", "CCairo",
-                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -7,7 +7,10 @@ import GRDB
 /// one line and leave the file as it was.
 public final class RunStore: Sendable {
     public let path: String
-    let pool: DatabasePool
+    /// A pool (readers beside one writer) for stores opened to write; a
+    /// read-only queue for stores opened to read, which never change the file.
+    let pool: any DatabaseWriter
+    public let isReadOnly: Bool
 
     /// Opens (creating if needed) a database for reading and writing, and
     /// marks runs whose process died without finishing as `interrupted`.
@@ -18,15 +21,39 @@ public final class RunStore: Sendable {
         return store
     }
 
-    /// Opens an existing database without changing it (reports, exports).
-    public static func openExisting(_ path: String) throws(RunStoreError) -> RunStore {
+    /// Opens an existing database: read-only (reports, exports, listings),
+    /// which neither creates nor changes the file, or `writable` (removing a
+    /// run), which creates nothing either. A missing file is an error.
+    public static func openExisting(_ path: String, writable: Bool = false) throws(RunStoreError) -> RunStore {
         guard FileManager.default.fileExists(atPath: path) else { throw .missing(path: path) }
-        try checkFile(path, forWriting: false)
-        return try RunStore(path: path)
+        try checkFile(path, forWriting: writable)
+        if writable {
+            let store = try RunStore(path: path)
+            _ = try store.markStaleRuns()
+            return store
+        }
+        return try RunStore(readingOnly: path)
+    }
+
+    private init(readingOnly path: String) throws(RunStoreError) {
+        self.path = path
+        isReadOnly = true
+        var config = Configuration()
+        config.readonly = true
+        config.busyMode = .timeout(60)
+        do {
+            pool = try Self.waitingWhileLocked { try DatabaseQueue(path: path, configuration: config) }
+            try pool.read { db in
+                guard try db.tableExists("runs") else { throw RunStoreError.database(path: path, message: "not an ffbench run database (no runs table)") }
+            }
+        } catch {
+            throw Self.describe(error, path: path)
+        }
     }
 
     private init(path: String) throws(RunStoreError) {
         self.path = path
+        isReadOnly = false
         var config = Configuration()
         // Other processes (a study's runs) write too: wait for them rather
         // than failing. (GRDB 7 starts write transactions IMMEDIATE, so two
@@ -46,7 +73,7 @@ public final class RunStore: Sendable {
     /// Two processes creating the same file can both find the schema
     /// missing; the second then fails to create tables the first just made.
     /// That is success, not an error.
-    private static func migrate(_ pool: DatabasePool) throws {
+    private static func migrate(_ pool: any DatabaseWriter) throws {
         do {
             try Schema.migrator.migrate(pool)
         } catch let error as DatabaseError where error.resultCode == .SQLITE_ERROR {
@@ -130,107 +157,24 @@ public final class RunStore: Sendable {
         return .database(path: path, message: "\(error)")
     }
 
-    /// Runs `body` in one immediate write transaction.
-    public func write<T>(_ body: (Database) throws -> T) throws(RunStoreError) -> T {
+    /// Runs `body` in one immediate write transaction. Internal: outside
+    /// this module the store speaks in records, never in SQL.
+    func write<T>(_ body: (Database) throws -> T) throws(RunStoreError) -> T {
         do { return try pool.write(body) } catch { throw Self.describe(error, path: path) }
     }
 
-    public func read<T>(_ body: (Database) throws -> T) throws(RunStoreError) -> T {
+    func read<T>(_ body: (Database) throws -> T) throws(RunStoreError) -> T {
         do { return try pool.read(body) } catch { throw Self.describe(error, path: path) }
     }
 
-    // MARK: - Runs
-
-    public func insert(_ run: RunRecord) throws(RunStoreError) {
-        try write { try run.insert($0) }
-    }
-
-    /// Ends a run: status, finish time, optional message and exit status.
-    public func finish(_ id: String, status: RunStatus, message: String? = nil, exitStatus: Int? = nil) throws(RunStoreError) {
-        try write { db in
-            try db.execute(sql: """
-                UPDATE runs SET status = ?, finished_at = ?, message = COALESCE(?, message), exit_status = COALESCE(?, exit_status)
-                WHERE id = ?
-                """, arguments: [status.rawValue, Timestamp.now(), message, exitStatus, id])
-        }
-    }
-
-    public func runs(study: String? = nil) throws(RunStoreError) -> [RunRecord] {
+    /// Whether a table or a column exists: a store opened read-only may be
+    /// of an older schema, which reads are written to tolerate.
+    func has(table: String, column: String? = nil) throws(RunStoreError) -> Bool {
         try read { db in
-            if let study {
-                return try RunRecord.fetchAll(db, sql: "SELECT * FROM runs WHERE study = ? ORDER BY started_at, id", arguments: [study])
-            }
-            return try RunRecord.fetchAll(db, sql: "SELECT * FROM runs ORDER BY started_at, id")
+            guard try db.tableExists(table) else { return false }
+            guard let column else { return true }
+            return try db.columns(in: table).contains { $0.name == column }
         }
     }
 
-    /// A run by full id or unique prefix.
-    public func run(_ id: String) throws(RunStoreError) -> RunRecord {
-        let matches = try read { db in
-            try RunRecord.fetchAll(db, sql: "SELECT * FROM runs WHERE id LIKE ? ESCAPE '\\' LIMIT 2",
-                                   arguments: [id.replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_") + "%"])
-        }
-        guard matches.count == 1 else { throw .unknownRun(path: path, id: id) }
-        return matches[0]
-    }
-
-    public func epochs(_ runID: String) throws(RunStoreError) -> [EpochRecord] {
-        try read { try EpochRecord.fetchAll($0, sql: "SELECT * FROM epochs WHERE run_id = ? ORDER BY epoch", arguments: [runID]) }
-    }
-
-    public func samples(_ runID: String, metric: String? = nil) throws(RunStoreError) -> [SampleRecord] {
-        try read { db in
-            if let metric {
-                return try SampleRecord.fetchAll(db, sql: "SELECT * FROM samples WHERE run_id = ? AND metric = ? ORDER BY t",
-                                                 arguments: [runID, metric])
-            }
-            return try SampleRecord.fetchAll(db, sql: "SELECT * FROM samples WHERE run_id = ? ORDER BY t, metric", arguments: [runID])
-        }
-    }
-
-    public func events(_ runID: String) throws(RunStoreError) -> [EventRecord] {
-        try read { try EventRecord.fetchAll($0, sql: "SELECT * FROM events WHERE run_id = ? ORDER BY t", arguments: [runID]) }
-    }
-
-    public func sampleCount(_ runID: String) throws(RunStoreError) -> Int {
-        try read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM samples WHERE run_id = ?", arguments: [runID]) ?? 0 }
-    }
-
-    /// Deletes a run and everything recorded for it.
-    public func delete(_ id: String) throws(RunStoreError) {
-        let run = try self.run(id)
-        try write { db in
-            for table in ["samples", "events", "epochs"] {
-                try db.execute(sql: "DELETE FROM \(table) WHERE run_id = ?", arguments: [run.id])
-            }
-            try db.execute(sql: "DELETE FROM runs WHERE id = ?", arguments: [run.id])
-        }
-    }
-
-    /// Runs still marked `running` whose process is gone (same host, dead
-    /// PID) or whose heartbeat stopped (any host, 10 minutes) become
-    /// `interrupted`. Returns their ids.
-    @discardableResult
-    public func markStaleRuns(now: Date = Date(), hostname: String = ProcessInfo.processInfo.hostName) throws(RunStoreError) -> [String] {
-        let running = try read { try RunRecord.fetchAll($0, sql: "SELECT * FROM runs WHERE status = 'running'") }
-        let stale = running.filter { run in
-            if run.hostname == hostname, let pid = run.pid, pid > 0, pid != Int(getpid()) {
-                if kill(pid_t(pid), 0) != 0 && errno == ESRCH { return true }
-            }
-            if let beat = run.heartbeatAt.flatMap(Timestamp.date) { return now.timeIntervalSince(beat) > 600 }
-            return false
-        }
-        for run in stale {
-            try write { db in
-                try db.execute(sql: """
-                    UPDATE runs SET status = 'interrupted', message = ? WHERE id = ? AND status = 'running'
-                    """, arguments: ["process \(run.pid.map(String.init) ?? "?") on \(run.hostname ?? "?") stopped without finishing", run.id])
-            }
-        }
-        return stale.map(\.id)
-    }
-
-    public func integrityCheck() throws(RunStoreError) -> String {
-        try read { try String.fetchOne($0, sql: "PRAGMA integrity_check") ?? "no answer" }
-    }
 }

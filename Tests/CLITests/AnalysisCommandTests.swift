@@ -16,17 +16,15 @@ import Testing
                 run.framework = framework(arm)
                 run.finishedAt = Timestamp.now()
                 try store.insert(run)
-                try store.write { db in
-                    for e in 1...3 {
-                        let jitter = Double(seed) * 0.01
-                        let epochError = error * (4 - Double(e)) / 2 + jitter / 100
-                        try EpochRecord(runID: run.id, epoch: e, trainLoss: 1 / Double(e), testError: epochError,
-                                        trainSeconds: seconds + jitter * (algorithm == "ff" ? 1 : -0.5), evalSeconds: 0.5,
-                                        peakRSSBytes: Int64(1e8 + Double(seed) * 1e5 + (algorithm == "ff" ? 2e6 : 0)),
-                                        peakTensorBytes: 50_000_000, peakActivationBytes: algorithm == "ff" ? 1_000_000 : 4_000_000,
-                                        validationError: epochError + 0.001).insert(db)
-                    }
-                }
+                try store.insert(epochs: (1...3).map { e in
+                    let jitter = Double(seed) * 0.01
+                    let epochError = error * (4 - Double(e)) / 2 + jitter / 100
+                    return EpochRecord(runID: run.id, epoch: e, trainLoss: 1 / Double(e), testError: epochError,
+                                       trainSeconds: seconds + jitter * (algorithm == "ff" ? 1 : -0.5), evalSeconds: 0.5,
+                                       peakRSSBytes: Int64(1e8 + Double(seed) * 1e5 + (algorithm == "ff" ? 2e6 : 0)),
+                                       peakTensorBytes: 50_000_000, peakActivationBytes: algorithm == "ff" ? 1_000_000 : 4_000_000,
+                                       validationError: epochError + 0.001)
+                })
             }
         }
         return path

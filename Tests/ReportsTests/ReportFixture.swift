@@ -27,27 +27,29 @@ enum ReportFixture {
                     run.finishedAt = "2026-12-01T00:00:0\(seed).000Z"
                     run.startedAt = "2026-12-01T00:00:00.000Z"
                     try store.insert(run)
-                    try store.write { db in
+                    var epochs: [EpochRecord] = [], samples: [SampleRecord] = []
+                    do {
                         var t = 0.0
                         for e in 1...4 {
                             let jitter = Double(seed) * 0.013
                             let seconds = speed * depth * (1 + jitter)
                             t += seconds
                             let err = error / Double(e) + jitter / 100
-                            try EpochRecord(runID: run.id, epoch: e, trainLoss: 1 / Double(e), trainError: err, testError: err + 0.002,
+                            epochs.append(EpochRecord(runID: run.id, epoch: e, trainLoss: 1 / Double(e), trainError: err, testError: err + 0.002,
                                             trainSeconds: seconds, evalSeconds: 0.3, peakRSSBytes: Int64((200 + 10 * depth + (algorithm == "ff" ? 5 : 0)) * 1_048_576 + Double(seed) * 1e5),
                                             peakTensorBytes: Int64(150 * 1_048_576), peakActivationBytes: Int64(algorithm == "ff" ? 2_000_000 : Int(depth) * 1_000_000),
-                                            learningRate: 0.01, validationError: err + 0.001).insert(db)
+                                            learningRate: 0.01, validationError: err + 0.001))
                         }
                         for k in 0..<200 {
                             let time = Double(k) * t / 200
                             for (metric, value) in [("rss_bytes", 2.0e8 + Double(k) * 1e5), ("tensor_bytes", 1.5e8 + Double(k % 7) * 1e5),
                                                     ("tensor_bytes.weights", 5e6 * depth), ("tensor_bytes.optimizer", 5e6 * depth),
                                                     ("tensor_bytes.activations", Double(k % 7) * 1e5), ("tensor_bytes.dataset", 1.4e8)] {
-                                try SampleRecord(runID: run.id, t: time, metric: metric, value: value).insert(db)
+                                samples.append(SampleRecord(runID: run.id, t: time, metric: metric, value: value))
                             }
                         }
                     }
+                    try store.insert(epochs: epochs, samples: samples)
                 }
             }
         }

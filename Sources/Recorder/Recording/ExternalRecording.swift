@@ -76,7 +76,8 @@ public final class ExternalRecording {
         let runStatus: RunStatus = status == 0 ? .completed : (status > 128 ? .interrupted : .failed)
         writer.add(event: "status", "exit status \(status)", t: Monotonic.now() - start)
         writer.close()
-        try store.finish(runID, status: runStatus, message: status == 0 ? nil : "exit status \(status)", exitStatus: Int(status))
+        try RunRecorder.end(runID, store: store, writer: writer, status: runStatus, message: status == 0 ? nil : "exit status \(status)",
+                            exitStatus: Int(status))
         return status
     }
 

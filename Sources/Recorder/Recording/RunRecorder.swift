@@ -70,7 +70,10 @@ public final class RunRecorder: TrainingObserver {
             learningRate: r.learningRate, validationError: r.validationError))
     }
 
-    /// Stops sampling, writes everything queued, and records how the run ended.
+    /// Stops sampling, writes everything queued, and records how the run
+    /// ended. A run whose rows could not all be written is `failed`, with
+    /// the reason, whatever it asked for; if even that cannot be written it
+    /// stays `running` and the next open marks it `interrupted`.
     public func finish(status: RunStatus, message: String? = nil, exitStatus: Int? = nil) throws(RunStoreError) {
         sampler?.stop()
         let samplerCPU = sampler?.cpuSeconds ?? 0
@@ -78,7 +81,15 @@ public final class RunRecorder: TrainingObserver {
         writer.add(event: "status", message ?? status.rawValue, t: elapsed)
         writer.close()
         (threadCPUSeconds, recordingSeconds) = (samplerCPU + writer.cpuSeconds, elapsed)
-        try writer.store.finish(runID, status: status, message: message, exitStatus: exitStatus)
-        if let failure = writer.failure { throw failure }
+        try RunRecorder.end(runID, store: writer.store, writer: writer, status: status, message: message, exitStatus: exitStatus)
+    }
+
+    /// The run's final status: the one asked for only if every row was written.
+    static func end(_ id: String, store: RunStore, writer: RunWriter, status: RunStatus, message: String?, exitStatus: Int?) throws(RunStoreError) {
+        if let failure = writer.failure {
+            try? store.finish(id, status: .failed, message: "not all of the run could be recorded: \(failure)", exitStatus: exitStatus.map { $0 == 0 ? 1 : $0 })
+            throw failure
+        }
+        try store.finish(id, status: status, message: message, exitStatus: exitStatus)
     }
 }

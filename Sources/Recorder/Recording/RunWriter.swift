@@ -48,7 +48,8 @@ public final class RunWriter: Sendable {
         wake.signal()
     }
 
-    /// The first write error, if any (the run goes on; the caller reports it).
+    /// The error of the last flush when it failed: rows are still queued
+    /// (the run goes on; `finish` refuses to call such a run completed).
     public var failure: RunStoreError? { pending.withLock { $0.failure } }
 
     /// CPU seconds the writing thread used, known once `close` returns.
@@ -71,23 +72,25 @@ public final class RunWriter: Sendable {
         done.signal()
     }
 
+    /// Writes what is queued in one transaction. A batch that fails is put
+    /// back, in order, to be tried again with the next flush: nothing the
+    /// run produced is dropped, and `failure` says the store is behind.
     /// - Returns: whether the writer was asked to stop.
     private func flush() -> Bool {
         let (samples, events, epochs, stopping) = pending.withLock { p in
             defer { p.samples.removeAll(keepingCapacity: true); p.events.removeAll(); p.epochs.removeAll() }
             return (p.samples, p.events, p.epochs, p.stopping)
         }
-        let id = runID
         do {
-            try store.write { db in
-                let sampleStatement = try db.cachedStatement(sql: "INSERT INTO samples (run_id, t, metric, value) VALUES (?, ?, ?, ?)")
-                for s in samples { try sampleStatement.execute(arguments: [s.runID, s.t, s.metric, s.value]) }
-                for e in events { try e.insert(db) }
-                for e in epochs { try e.upsert(db) }
-                try db.execute(sql: "UPDATE runs SET heartbeat_at = ? WHERE id = ?", arguments: [Timestamp.now(), id])
-            }
+            try store.append(run: runID, epochs: epochs, samples: samples, events: events)
+            pending.withLock { $0.failure = nil }
         } catch {
-            pending.withLock { if $0.failure == nil { $0.failure = error } }
+            pending.withLock { p in
+                p.samples.insert(contentsOf: samples, at: 0)
+                p.events.insert(contentsOf: events, at: 0)
+                p.epochs.insert(contentsOf: epochs, at: 0)
+                p.failure = error
+            }
         }
         return stopping
     }

@@ -29,11 +29,7 @@ public final class StudyRunner {
 
     /// Whether a (arm, seed) needs running.
     func isDone(_ run: PlannedRun) throws(RunStoreError) -> Bool {
-        try store.read { db in
-            try Int.fetchOne(db, sql: """
-                SELECT COUNT(*) FROM runs WHERE study = ? AND arm = ? AND seed = ? AND status IN ('completed', 'diverged')
-                """, arguments: [spec.name, run.arm, Int64(bitPattern: run.seed)]) ?? 0
-        } > 0
+        try store.hasRun(study: spec.name, arm: run.arm, seed: Int64(bitPattern: run.seed), in: [.completed, .diverged])
     }
 
     public func run(stop: StopSignals) throws -> Summary {
@@ -77,12 +73,8 @@ public final class StudyRunner {
                 summary.interrupted += 1
                 progress("\(label): interrupted")
             default:
-                let latest = try store.read { db in
-                    try String.fetchOne(db, sql: """
-                        SELECT status FROM runs WHERE study = ? AND arm = ? AND seed = ? ORDER BY started_at DESC LIMIT 1
-                        """, arguments: [spec.name, run.arm, Int64(bitPattern: run.seed)])
-                }
-                if latest == RunStatus.diverged.rawValue { summary.diverged += 1; progress("\(label): diverged; the study goes on") }
+                let latest = try store.latestStatus(study: spec.name, arm: run.arm, seed: Int64(bitPattern: run.seed))
+                if latest == .diverged { summary.diverged += 1; progress("\(label): diverged; the study goes on") }
                 else { summary.failed += 1; progress("\(label): failed with exit status \(status); the study goes on") }
             }
             if stop.requested { break }

@@ -2,7 +2,6 @@ import Analysis
 import Exports
 import ArgumentParser
 import Foundation
-import GRDB
 import RunStore
 
 struct ExportCommand: ParsableCommand {
@@ -18,7 +17,7 @@ struct ExportCommand: ParsableCommand {
         """
     )
 
-    enum What: String, ExpressibleByArgument, CaseIterable { case runs, epochs, samples, comparisons }
+    enum What: String, ExpressibleByArgument, CaseIterable { case runs, epochs, samples, events, studies, comparisons }
     enum Format: String, ExpressibleByArgument, CaseIterable { case csv, json }
 
     @Option(help: "The run database.") var db: String
@@ -35,49 +34,14 @@ struct ExportCommand: ParsableCommand {
             text = format == .csv ? CSV.write(header: ComparisonRows.machineHeader, rows: ComparisonRows.machine(report.comparisons))
                 : try JSONOutput.string(report.comparisons)
         } else {
-            let rows = try store.read { try Row.fetchAll($0, sql: "SELECT * FROM \(what.rawValue) ORDER BY rowid") }
-            let columns = try store.read { db in try db.columns(in: what.rawValue).map(\.name) }
-            text = format == .csv ? Self.csv(columns, rows) : try Self.json(columns, rows)
+            let table = try store.export(ExportTable(rawValue: what.rawValue)!)
+            text = format == .csv ? CSV.write(header: table.columns, rows: table.rows.map { $0.map(\.csvText) })
+                : try JSONOutput.string(table.rows.map { Dictionary(uniqueKeysWithValues: zip(table.columns, $0)) })
         }
         if let output {
-            do { try text.write(toFile: output, atomically: true, encoding: .utf8) } catch {
-                throw RunFailure("\(output): cannot write: \(error.localizedDescription)")
-            }
+            do { try AtomicFile.write(text, to: output) } catch { throw RunFailure(error.description) }
         } else {
             print(text, terminator: "")
         }
-    }
-
-    static func csv(_ columns: [String], _ rows: [Row]) -> String {
-        func cell(_ v: DatabaseValue) -> String {
-            switch v.storage {
-            case .null: return ""
-            case .int64(let i): return String(i)
-            case .double(let d): return String(d)
-            case .string(let s): return s.contains(where: { ",\"\n".contains($0) }) ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
-            case .blob: return ""
-            }
-        }
-        var out = columns.joined(separator: ",") + "\n"
-        for row in rows { out += columns.map { cell(row[$0] as DatabaseValue) }.joined(separator: ",") + "\n" }
-        return out
-    }
-
-    static func json(_ columns: [String], _ rows: [Row]) throws -> String {
-        let objects: [[String: Any]] = rows.map { row in
-            var o: [String: Any] = [:]
-            for c in columns {
-                switch (row[c] as DatabaseValue).storage {
-                case .null: o[c] = NSNull()
-                case .int64(let i): o[c] = i
-                case .double(let d): o[c] = d
-                case .string(let s): o[c] = s
-                case .blob: o[c] = NSNull()
-                }
-            }
-            return o
-        }
-        let data = try JSONSerialization.data(withJSONObject: objects, options: [.prettyPrinted, .sortedKeys])
-        return String(decoding: data, as: UTF8.self) + "\n"
     }
 }

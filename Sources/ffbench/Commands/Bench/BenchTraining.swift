@@ -124,9 +124,7 @@ struct BenchTraining: ParsableCommand {
         encoder.outputFormatting = [.sortedKeys]
         for r in results {
             let json = String(decoding: try encoder.encode(r), as: UTF8.self)
-            try store.write { db in
-                try EventRecord(runID: r.recordedRunID, t: r.recordedEpochSeconds, kind: "bench", message: json).insert(db)
-            }
+            try store.insert(events: [EventRecord(runID: r.recordedRunID, t: r.recordedEpochSeconds, kind: "bench", message: json)])
         }
     }
 

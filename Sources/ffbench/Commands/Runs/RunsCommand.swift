@@ -15,7 +15,12 @@ struct DatabaseOption: ParsableArguments {
     @Option(help: "The run database (SQLite).")
     var db: String
 
-    func open() throws -> RunStore { try RunStore.open(db) }
+    /// The existing database (nothing is created). Listings mark runs whose
+    /// process died as interrupted when the file can be written, so what
+    /// they show is the truth; a read-only file is read as it is.
+    func open(writable: Bool = false) throws -> RunStore {
+        try RunStore.openExisting(db, writable: writable || FileManager.default.isWritableFile(atPath: db))
+    }
 }
 
 struct RunsList: ParsableCommand {
@@ -36,8 +41,9 @@ struct RunsList: ParsableCommand {
             try Console.printJSON(runs)
         case .text:
             var table = TextTable(header: ["id", "study", "arm", "algorithm", "dataset", "layers", "seed", "status", "epochs", "started"])
+            let counts = try store.epochCounts()
             for r in runs {
-                let recorded = try store.epochs(r.id).count
+                let recorded = counts[r.id] ?? 0
                 table.rows.append([String(r.id.prefix(8)), r.study ?? "-", r.arm ?? "-", r.algorithm, r.dataset ?? "-",
                                    r.layers ?? "-", r.seed.map { String($0) } ?? "-", r.status.rawValue,
                                    "\(recorded)/\(r.epochs.map(String.init) ?? "?")", r.startedAt])
@@ -102,7 +108,7 @@ struct RunsRemove: ParsableCommand {
     @OptionGroup var database: DatabaseOption
 
     func run() throws {
-        let store = try database.open()
+        let store = try database.open(writable: true)
         let r = try store.run(id)
         try store.delete(r.id)
         print("removed run \(r.id)")
