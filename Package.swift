@@ -33,7 +33,7 @@ let package = Package(
                                                 .product(name: "Mustache", package: "swift-mustache")]),
         .target(name: "Recorder", dependencies: ["Tensor", "Training", "Datasets", "RunStore",
                                                  .product(name: "Yams", package: "Yams")]),
-        .target(name: "Benchmarks", dependencies: ["Tensor", "Datasets", "Training", "RunStore", "Recorder"]),
+        .target(name: "Benchmarks", dependencies: ["Tensor", "Datasets", "Training", "RunStore", "Recorder", "Analysis", "Reports"]),
         .executableTarget(
             name: "ffbench",
             dependencies: [

@@ -78,11 +78,11 @@ public enum RunStatus: String, Codable, Sendable, CaseIterable, DatabaseValueCon
     case running, completed, failed, interrupted, diverged
 }
 
-/// One epoch of a run.
-public struct EpochRecord: Codable, Sendable, Equatable, FetchableRecord, PersistableRecord {
-    public static let databaseTableName = "epochs"
-
-    public var runID: String
+/// An epoch as ffbench writes it and reads it: one `epochs` row without
+/// its run id. `ffbench train --format json` prints these, a recorded
+/// command may print them, and the store keeps them; the keys are the
+/// table's columns (docs/schema.md), spelled here once.
+public struct EpochLine: Codable, Sendable, Equatable {
     public var epoch: Int
     public var trainLoss: Double?
     public var trainError: Double?
@@ -98,15 +98,15 @@ public struct EpochRecord: Codable, Sendable, Equatable, FetchableRecord, Persis
     public var peakActivationBytes: Int64?
     public var learningRate: Double?
 
-    public init(runID: String, epoch: Int, trainLoss: Double? = nil, trainError: Double? = nil, testError: Double? = nil,
-                testErrorGoodness: Double? = nil, testErrorSoftmax: Double? = nil, trainSeconds: Double? = nil,
-                evalSeconds: Double? = nil, peakRSSBytes: Int64? = nil, peakTensorBytes: Int64? = nil,
-                peakActivationBytes: Int64? = nil, learningRate: Double? = nil, validationError: Double? = nil) {
-        self.runID = runID
+    public init(epoch: Int, trainLoss: Double? = nil, trainError: Double? = nil, testError: Double? = nil,
+                validationError: Double? = nil, testErrorGoodness: Double? = nil, testErrorSoftmax: Double? = nil,
+                trainSeconds: Double? = nil, evalSeconds: Double? = nil, peakRSSBytes: Int64? = nil,
+                peakTensorBytes: Int64? = nil, peakActivationBytes: Int64? = nil, learningRate: Double? = nil) {
         self.epoch = epoch
         self.trainLoss = trainLoss
         self.trainError = trainError
         self.testError = testError
+        self.validationError = validationError
         self.testErrorGoodness = testErrorGoodness
         self.testErrorSoftmax = testErrorSoftmax
         self.trainSeconds = trainSeconds
@@ -115,12 +115,10 @@ public struct EpochRecord: Codable, Sendable, Equatable, FetchableRecord, Persis
         self.peakTensorBytes = peakTensorBytes
         self.peakActivationBytes = peakActivationBytes
         self.learningRate = learningRate
-        self.validationError = validationError
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case epoch
-        case runID = "run_id"
         case trainLoss = "train_loss"
         case trainError = "train_error"
         case testError = "test_error"
@@ -133,6 +131,52 @@ public struct EpochRecord: Codable, Sendable, Equatable, FetchableRecord, Persis
         case peakTensorBytes = "peak_tensor_bytes"
         case peakActivationBytes = "peak_activation_bytes"
         case learningRate = "learning_rate"
+    }
+
+    /// The JSON keys of the wire format.
+    public static var keys: [String] { CodingKeys.allCases.map(\.rawValue) }
+}
+
+/// One epoch of a run: its `EpochLine` and the run it belongs to.
+@dynamicMemberLookup
+public struct EpochRecord: Codable, Sendable, Equatable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "epochs"
+
+    public var runID: String
+    public var line: EpochLine
+
+    public init(runID: String, line: EpochLine) {
+        self.runID = runID
+        self.line = line
+    }
+
+    public init(runID: String, epoch: Int, trainLoss: Double? = nil, trainError: Double? = nil, testError: Double? = nil,
+                testErrorGoodness: Double? = nil, testErrorSoftmax: Double? = nil, trainSeconds: Double? = nil,
+                evalSeconds: Double? = nil, peakRSSBytes: Int64? = nil, peakTensorBytes: Int64? = nil,
+                peakActivationBytes: Int64? = nil, learningRate: Double? = nil, validationError: Double? = nil) {
+        self.init(runID: runID, line: EpochLine(
+            epoch: epoch, trainLoss: trainLoss, trainError: trainError, testError: testError, validationError: validationError,
+            testErrorGoodness: testErrorGoodness, testErrorSoftmax: testErrorSoftmax, trainSeconds: trainSeconds,
+            evalSeconds: evalSeconds, peakRSSBytes: peakRSSBytes, peakTensorBytes: peakTensorBytes,
+            peakActivationBytes: peakActivationBytes, learningRate: learningRate))
+    }
+
+    public subscript<T>(dynamicMember key: WritableKeyPath<EpochLine, T>) -> T {
+        get { line[keyPath: key] }
+        set { line[keyPath: key] = newValue }
+    }
+
+    enum RunKey: String, CodingKey { case runID = "run_id" }
+
+    public init(from decoder: Decoder) throws {
+        runID = try decoder.container(keyedBy: RunKey.self).decode(String.self, forKey: .runID)
+        line = try EpochLine(from: decoder)
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        try line.encode(to: encoder)
+        var c = encoder.container(keyedBy: RunKey.self)
+        try c.encode(runID, forKey: .runID)
     }
 }
 

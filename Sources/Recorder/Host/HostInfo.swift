@@ -124,3 +124,24 @@ public struct HostInfo: Codable, Sendable, Equatable {
         #endif
     }
 }
+
+extension HostInfo {
+    /// The facts as (name, value) lines for a terminal (`ffbench env`).
+    public func facts(cairo: String) -> [[String]] {
+        [
+            ["ffbench", ffbenchVersion + (gitCommit.map { " (commit \($0))" } ?? "")],
+            ["swift", swiftVersion],
+            ["cpu", cpuModel],
+            ["cores", String(cores)],
+            ["memory", String(format: "%.1f GiB", Double(memoryBytes) / Double(1 << 30))],
+            ["os", "\(os), kernel \(kernel)"],
+            ["openblas", blasConfig],
+            ["openblas core", blasCore],
+            ["openblas threads", String(blasThreads)],
+            ["openblas env", blasEnvironment.isEmpty ? "(none set)"
+                : blasEnvironment.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")],
+            ["cairo", cairo],
+            ["load average", loadAverage.map { String(format: "%.2f", $0) }.joined(separator: " ")],
+        ]
+    }
+}

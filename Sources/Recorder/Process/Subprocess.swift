@@ -1,9 +1,10 @@
 import Foundation
 
-/// A child process started with posix_spawn, with a clean signal state
+/// A child process started with posix_spawn (its fields never change after
+/// start, so it may be shared across threads), with a clean signal state
 /// (nothing blocked, SIGINT/SIGTERM/SIGPIPE at their defaults) whatever
 /// thread starts it, and optionally its stdout on a pipe.
-public final class Subprocess {
+public final class Subprocess: @unchecked Sendable {
     public let pid: pid_t
     /// Read end of the child's stdout, when captured.
     public let output: FileHandle?
@@ -17,8 +18,14 @@ public final class Subprocess {
         }
     }
 
-    public init(_ arguments: [String], captureOutput: Bool, environment: [String: String]? = nil) throws {
-        precondition(!arguments.isEmpty, "a command is needed")
+    /// - Parameter ownGroup: start the child in a process group of its own
+    ///   and have the kernel kill it if this process dies (setpriv's
+    ///   parent-death signal): a recorded command never outlives its
+    ///   recorder, even after kill -9; `signalGroup` reaches its children too.
+    public init(_ arguments: [String], captureOutput: Bool, environment: [String: String]? = nil, ownGroup: Bool = false) throws {
+        guard !arguments.isEmpty else { throw Failure.spawn("(no command)", EINVAL) }
+        var arguments = arguments
+        if ownGroup, let setpriv = Self.setpriv { arguments = [setpriv, "--pdeathsig", "KILL", "--"] + arguments }
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
@@ -29,7 +36,12 @@ public final class Subprocess {
         sigemptyset(&defaults)
         for s in [SIGINT, SIGTERM, SIGPIPE] { sigaddset(&defaults, s) }
         posix_spawnattr_setsigdefault(&attributes, &defaults)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+        var flags = POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF
+        if ownGroup {
+            posix_spawnattr_setpgroup(&attributes, 0)
+            flags |= POSIX_SPAWN_SETPGROUP
+        }
+        posix_spawnattr_setflags(&attributes, Int16(flags))
 
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
@@ -54,8 +66,17 @@ public final class Subprocess {
             throw Failure.spawn(arguments[0], status)
         }
         pid = child
+        grouped = ownGroup
         output = captureOutput ? FileHandle(fileDescriptor: fds[0], closeOnDealloc: true) : nil
     }
+
+    private let grouped: Bool
+
+    /// util-linux's setpriv, which sets the parent-death signal and then execs the command.
+    static let setpriv: String? = ["/usr/bin/setpriv", "/bin/setpriv"].first { FileManager.default.isExecutableFile(atPath: $0) }
+
+    /// Signals the child, and its whole process group when it has one.
+    public func signalGroup(_ sig: Int32) { kill(grouped ? -pid : pid, sig) }
 
     /// Waits for the child; returns its exit status, or 128 + signal.
     public func wait() -> Int32 {

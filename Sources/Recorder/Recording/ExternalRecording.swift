@@ -24,9 +24,11 @@ public final class ExternalRecording {
     /// Runs the command to completion; returns its exit status.
     /// `passThrough` receives each non-epoch line; `stop` is polled to
     /// forward SIGINT/SIGTERM to the child.
-    public func run(_ command: [String], stop: StopSignals, passThrough: (String) -> Void) throws -> Int32 {
+    public func run(_ command: [String], environment: [String: String] = [:], stop: StopSignals, passThrough: (String) -> Void,
+                    warn: (String) -> Void = { _ in }) throws -> Int32 {
         let child: Subprocess
-        do { child = try Subprocess(command, captureOutput: true) } catch {
+        let env = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+        do { child = try Subprocess(command, captureOutput: true, environment: env, ownGroup: true) } catch {
             try? store.finish(runID, status: .failed, message: "\(error)", exitStatus: 127)
             writer.close()
             throw error
@@ -55,18 +57,26 @@ public final class ExternalRecording {
             writer.add(samples: rows)
         }
         // Forward a polite stop to the child.
-        let forwarder = Sampler(interval: 0.05) { [stop, root] in
-            if stop.requested { kill(root, stop.receivedSignal) }
+        let forwarder = Sampler(interval: 0.05) { [stop, child] in
+            if stop.requested { child.signalGroup(stop.receivedSignal) }
         }
         var reader = LineReader(child.output!)
         let decoder = JSONDecoder()
         while let line = reader.next() {
-            if let epoch = Self.epochRow(line, runID: id, decoder: decoder) {
-                var row = epoch
+            switch EpochLineReader.read(line, decoder: decoder) {
+            case .epoch(let epoch, let notes):
+                var row = EpochRecord(runID: id, line: epoch)
                 let highest = peak.take()
                 if row.peakRSSBytes == nil && highest > 0 { row.peakRSSBytes = Int64(highest) }
                 writer.add(epoch: row)
-            } else {
+                for n in notes {
+                    writer.add(event: "warning", "epoch \(epoch.epoch): \(n)", t: Monotonic.now() - start)
+                    warn("epoch \(epoch.epoch): \(n)")
+                }
+            case .refused(let why):
+                writer.add(event: "warning", "epoch line refused: \(why)", t: Monotonic.now() - start)
+                warn("epoch line refused: \(why)")
+            case .other:
                 passThrough(line)
             }
         }
@@ -81,35 +91,6 @@ public final class ExternalRecording {
         return status
     }
 
-    /// A JSON object with an integer `epoch` becomes an epoch row.
-    static func epochRow(_ line: String, runID: String, decoder: JSONDecoder) -> EpochRecord? {
-        guard let e = EpochLine.parse(line, decoder: decoder) else { return nil }
-        return EpochRecord(runID: runID, epoch: e.epoch, trainLoss: e.trainLoss, trainError: e.trainError,
-                           testError: e.testError, trainSeconds: e.trainSeconds, evalSeconds: e.evalSeconds,
-                           peakRSSBytes: e.peakRSSBytes.map { Int64($0) }, validationError: e.validationError)
-    }
-}
-
-/// A stdout line that reports an epoch: a JSON object with an integer
-/// `epoch` (ffbench train --format json writes them; so may any script).
-/// Decoded with JSONDecoder, which keeps every digit (JSONSerialization on
-/// Linux turns long decimals into NSDecimalNumber and loses the last bits).
-struct EpochLine: Decodable {
-    var epoch: Int
-    var trainLoss: Double?, trainError: Double?, testError: Double?, validationError: Double?
-    var trainSeconds: Double?, evalSeconds: Double?, peakRSSBytes: Double?
-
-    enum CodingKeys: String, CodingKey {
-        case epoch
-        case trainLoss = "train_loss", trainError = "train_error", testError = "test_error", validationError = "validation_error"
-        case trainSeconds = "train_seconds", evalSeconds = "eval_seconds", peakRSSBytes = "peak_rss_bytes"
-    }
-
-    static func parse(_ line: String, decoder: JSONDecoder) -> EpochLine? {
-        let trimmed = line.trimmingCharacters(in: .whitespaces)
-        guard trimmed.hasPrefix("{") else { return nil }
-        return try? decoder.decode(EpochLine.self, from: Data(trimmed.utf8))
-    }
 }
 
 /// The highest sampled RSS since the last epoch line (external runs have

@@ -62,12 +62,11 @@ public final class RunRecorder: TrainingObserver {
 
     public func epochEnded(_ r: EpochResult) {
         let peaks = ledger.snapshot()
-        writer.add(epoch: EpochRecord(
-            runID: runID, epoch: r.epoch, trainLoss: r.trainLoss, trainError: r.trainError, testError: r.testError,
-            testErrorGoodness: r.testErrorGoodness, testErrorSoftmax: r.testErrorSoftmax, trainSeconds: r.trainSeconds,
-            evalSeconds: r.evalSeconds, peakRSSBytes: Int64(ProcessProbe.peakResidentBytes()),
-            peakTensorBytes: Int64(peaks.peakTotal), peakActivationBytes: Int64(peaks.peak[.activations] ?? 0),
-            learningRate: r.learningRate, validationError: r.validationError))
+        var line = EpochLine(r)
+        line.peakRSSBytes = Int64(ProcessProbe.peakResidentBytes())
+        line.peakTensorBytes = Int64(peaks.peakTotal)
+        line.peakActivationBytes = Int64(peaks.peak[.activations] ?? 0)
+        writer.add(epoch: EpochRecord(runID: runID, line: line))
     }
 
     /// Stops sampling, writes everything queued, and records how the run

@@ -49,14 +49,14 @@ public final class StudyRunner {
             if stop.requested { summary.interrupted += 1; break }
             let label = "[\(index + 1)/\(todo.count)] \(run.arm) seed \(run.seed)"
             progress("\(label): starting")
-            let args = [executable, "train"] + run.trainArguments(dataset: spec.dataset, epochs: spec.epochs) + extraArguments
+            let args = [executable, "train", "--spec-json", try spec.spec(of: run).json] + extraArguments
                 + ["--db", store.path, "--study", spec.name, "--arm", run.arm, "--format", "json",
                    "--sample-interval", spec.sampleInterval]
             let child = try Subprocess(args, captureOutput: true)
             var reader = LineReader(child.output!)
             let decoder = JSONDecoder()
             while let line = reader.next() {
-                guard let e = EpochLine.parse(line, decoder: decoder) else { continue }
+                guard case .epoch(let e, _) = EpochLineReader.read(line, decoder: decoder) else { continue }
                 let epoch = e.epoch
                 epochsDone += 1
                 secondsPerEpoch = (Monotonic.now() - studyStart) / Double(epochsDone)

@@ -1,9 +1,12 @@
 import Foundation
 import RunStore
+import Training
 import Yams
 
 /// A study: one data set, arms (each an algorithm plus options), seeds and
-/// shared options, optionally swept over a grid. Read from YAML in Runs/.
+/// shared options, optionally swept over a grid, and the analysis plan it
+/// is judged by. Read from YAML in Runs/. Option keys are the run options
+/// of `ffbench train` (`RunOptions`), so every flag of `train` is a key here.
 ///
 ///     study: mnist-quick
 ///     dataset: mnist
@@ -14,14 +17,18 @@ import Yams
 ///     arms:
 ///       ff: {algorithm: ff}
 ///       bp: {algorithm: bp, lr: 0.05}
-public struct StudySpec: Sendable, Equatable {
+///     baseline: bp                  # optional analysis plan
+///
+/// Precedence, lowest first: `dataset` and `epochs`, `options`, the arm's
+/// own options, the grid point, then options given on the command line.
+public struct StudySpec: Sendable {
     public var name: String
     public var dataset: String
     public var epochs: Int
     public var seeds: [UInt64]
     public var sampleInterval: String
-    /// Arm name → `ffbench train` options (long names without dashes → value).
-    public var arms: [(name: String, options: [(String, String)])]
+    /// Arm name (with its grid point) → run options, in precedence order.
+    public var arms: [(name: String, options: [(name: String, value: String)])]
     /// The analysis plan, declared here and stored before any run.
     public var baseline: String?
     public var targetError: Double?
@@ -29,27 +36,22 @@ public struct StudySpec: Sendable, Equatable {
     public var pilotCV: Double?
     public var smallestEffect: Double?
     public var text: String = ""
+    /// Options that override everything in the file (`ffbench study --set`).
+    public var overrides: [(name: String, value: String)] = []
+    public var path: String = ""
 
-    public static func == (a: StudySpec, b: StudySpec) -> Bool {
-        a.name == b.name && a.dataset == b.dataset && a.epochs == b.epochs && a.seeds == b.seeds
-            && a.arms.map(\.name) == b.arms.map(\.name)
-    }
-
-    /// Options an arm, `options` or `grid` may set: `ffbench train`'s own.
-    public static let trainOptions: Set<String> = [
-        "algorithm", "preset", "layers", "batch-size", "optimizer", "lr", "momentum", "dampening", "weight-decay",
-        "decay-style", "schedule", "threads", "label-value", "threshold", "negatives", "layer-schedule",
-        "peer-normalization", "goodness-from", "head-from", "softmax-head", "predict", "head-lr", "head-weight-decay",
-        "validation", "eval-every", "stack-memory", "center-inputs",
-    ]
     static let topLevel: Set<String> = ["study", "dataset", "epochs", "seeds", "options", "arms", "grid", "sample-interval", "description",
                                         "baseline", "target-error", "equivalence-margin", "pilot-cv", "smallest-effect"]
+    /// Set by the study itself, never by an arm: which seeds run comes from `seeds`.
+    static let studyOnly: Set<String> = ["seed"]
+    public static let maxRuns = 100_000
+    public static let maxGridPoints = 1_000
 
     public static func load(path: String) throws(StudyError) -> StudySpec {
-        let text: String
-        do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
+        guard let data = FileManager.default.contents(atPath: path) else {
             throw .file(path: path, message: FileManager.default.fileExists(atPath: path) ? "cannot be read" : "no such file")
         }
+        guard let text = String(data: data, encoding: .utf8) else { throw .file(path: path, message: "not UTF-8 text") }
         let fallbackName = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
         return try parse(text, path: path, defaultName: fallbackName)
     }
@@ -83,21 +85,24 @@ public struct StudySpec: Sendable, Equatable {
         }
 
         let name = try keys["study"].map { n throws(StudyError) in try scalar("study", n) } ?? defaultName
-        guard name.allSatisfy({ $0.isLetter || $0.isNumber || "-_.".contains($0) }), !name.isEmpty else {
-            throw fail("study", "'\(name)': use letters, digits, '-', '_' or '.'")
-        }
+        if let problem = SafeName.problem(name) { throw fail("study", "'\(name)': \(problem)") }
         let dataset = try scalar("dataset", try required("dataset"))
         let epochsText = try scalar("epochs", try required("epochs"))
-        guard let epochs = Int(epochsText), epochs >= 1 else { throw fail("epochs", "'\(epochsText)': expected a positive integer") }
+        guard let epochs = Int(epochsText), (1...100_000).contains(epochs) else {
+            throw fail("epochs", "'\(epochsText)': expected a positive integer (at most 100000)")
+        }
         let seeds = try parseSeeds(try required("seeds"), fail: fail)
         let interval = try keys["sample-interval"].map { n throws(StudyError) in try scalar("sample-interval", n) } ?? "20ms"
+        guard RecordingOptions.parseInterval(interval) != nil else {
+            throw fail("sample-interval", "'\(interval)': expected a duration such as 20ms (1 ms to 1 h)")
+        }
 
-        func options(_ n: Node, at key: String) throws(StudyError) -> [(String, String)] {
-            guard let m = n.mapping else { throw fail(key, "expected a mapping of train options") }
-            var out: [(String, String)] = []
+        func options(_ n: Node, at key: String) throws(StudyError) -> [(name: String, value: String)] {
+            guard let m = n.mapping else { throw fail(key, "expected a mapping of run options") }
+            var out: [(name: String, value: String)] = []
             for (k, v) in m {
-                guard let o = k.string, trainOptions.contains(o) else {
-                    throw fail("\(key).\(k.string ?? "?")", "unknown option (expected one of: \(trainOptions.sorted().joined(separator: ", ")))")
+                guard let o = k.string, RunOptions.named(o) != nil, !studyOnly.contains(o) else {
+                    throw fail("\(key).\(k.string ?? "?")", "unknown option (expected one of: \(RunOptions.all.map(\.name).filter { !studyOnly.contains($0) }.joined(separator: ", ")))")
                 }
                 guard let value = v.scalar?.string else { throw fail("\(key).\(o)", "expected a single value") }
                 out.append((o, value))
@@ -106,37 +111,46 @@ public struct StudySpec: Sendable, Equatable {
         }
         let shared = try keys["options"].map { n throws(StudyError) in try options(n, at: "options") } ?? []
 
-        var grid: [(String, [String])] = []
+        var grid: [(name: String, values: [String])] = []
         if let g = keys["grid"] {
             guard let m = g.mapping else { throw fail("grid", "expected a mapping of option → list of values") }
+            var points = 1
             for (k, v) in m {
-                guard let o = k.string, trainOptions.contains(o) else { throw fail("grid.\(k.string ?? "?")", "unknown option") }
-                guard let values = v.sequence?.map({ $0.scalar?.string }), !values.isEmpty, values.allSatisfy({ $0 != nil }) else {
-                    throw fail("grid.\(o)", "expected a non-empty list of values")
+                guard let o = k.string, RunOptions.named(o) != nil, !studyOnly.contains(o) else { throw fail("grid.\(k.string ?? "?")", "unknown option") }
+                guard let list = v.sequence, !list.isEmpty else { throw fail("grid.\(o)", "expected a non-empty list of values") }
+                // Counted before anything is expanded: an aliased anchor can multiply without limit.
+                points = points.multipliedReportingOverflow(by: list.count).overflow ? Int.max : points * list.count
+                guard points <= maxGridPoints else {
+                    throw fail("grid", "more than \(maxGridPoints) combinations (the options' value lists multiply); split the study")
                 }
+                let values = list.map { $0.scalar?.string }
+                guard values.allSatisfy({ $0 != nil }) else { throw fail("grid.\(o)", "expected a list of single values") }
                 grid.append((o, values.map { $0! }))
             }
         }
 
         guard let armsNode = try required("arms").mapping, !armsNode.isEmpty else { throw fail("arms", "expected a mapping of arm name → options") }
-        var arms: [(String, [(String, String)])] = []
+        let combos = grid.reduce(1) { $0 * $1.values.count }
+        guard armsNode.count * combos * seeds.count <= maxRuns else {
+            throw fail("arms", "\(armsNode.count) arms × \(combos) grid points × \(seeds.count) seeds is more than \(maxRuns) runs")
+        }
+        var arms: [(name: String, options: [(name: String, value: String)])] = []
         for (k, v) in armsNode {
-            guard let armName = k.string, !armName.isEmpty else { throw fail("arms", "arm names must be strings") }
+            guard let armName = k.string else { throw fail("arms", "arm names must be strings") }
+            if let problem = SafeName.problem(armName) { throw fail("arms.\(armName)", problem) }
             let own = try options(v, at: "arms.\(armName)")
-            guard own.contains(where: { $0.0 == "algorithm" }) || shared.contains(where: { $0.0 == "algorithm" }) else {
+            guard own.contains(where: { $0.name == "algorithm" }) || shared.contains(where: { $0.name == "algorithm" }) else {
                 throw fail("arms.\(armName).algorithm", "missing (required: ff or bp)")
             }
             // Expand the grid: every combination, named arm[option=value,…].
-            var combos: [[(String, String)]] = [[]]
+            var points: [[(name: String, value: String)]] = [[]]
             for (option, values) in grid {
-                combos = combos.flatMap { c in values.map { c + [(option, $0)] } }
+                points = points.flatMap { c in values.map { c + [(option, $0)] } }
             }
-            for combo in combos {
-                let suffix = combo.isEmpty ? "" : "[" + combo.map { "\($0.0)=\($0.1)" }.joined(separator: ",") + "]"
-                var merged = shared.filter { s in !own.contains { $0.0 == s.0 } && !combo.contains { $0.0 == s.0 } }
-                merged += own.filter { o in !combo.contains { $0.0 == o.0 } }
-                merged += combo
-                arms.append((armName + suffix, merged))
+            for point in points {
+                let suffix = point.isEmpty ? "" : "[" + point.map { "\($0.name)=\($0.value)" }.joined(separator: ",") + "]"
+                if let problem = SafeName.problem(armName + suffix, gridSuffix: true) { throw fail("grid", problem) }
+                arms.append((armName + suffix, shared + own + point))
             }
         }
         func number(_ key: String, in range: ClosedRange<Double>, _ what: String) throws(StudyError) -> Double? {
@@ -145,41 +159,65 @@ public struct StudySpec: Sendable, Equatable {
             guard let v = Double(text), v.isFinite, range.contains(v) else { throw fail(key, "'\(text)': expected \(what)") }
             return v
         }
-        var spec = StudySpec(name: name, dataset: dataset, epochs: epochs, seeds: seeds, sampleInterval: interval,
-                             arms: arms.map { (name: $0.0, options: $0.1) })
+        var spec = StudySpec(name: name, dataset: dataset, epochs: epochs, seeds: seeds, sampleInterval: interval, arms: arms)
         spec.text = text
+        spec.path = path
         spec.targetError = try number("target-error", in: 1e-9...0.999_999, "an error rate between 0 and 1, e.g. 0.02")
         spec.equivalenceMargin = try number("equivalence-margin", in: 1e-9...100, "percentage points above 0, e.g. 0.5")
         spec.pilotCV = try number("pilot-cv", in: 1e-9...10, "a coefficient of variation above 0, e.g. 0.1")
         spec.smallestEffect = try number("smallest-effect", in: 1.000_001...1000, "a ratio above 1, e.g. 1.1")
         if let b = keys["baseline"] {
-            let name = try scalar("baseline", b)
-            guard armsNode.contains(where: { $0.key.string == name }) else {
-                throw fail("baseline", "'\(name)' is not an arm of this study (arms: \(armsNode.compactMap { $0.key.string }.joined(separator: ", ")))")
+            let baseline = try scalar("baseline", b)
+            guard armsNode.contains(where: { $0.key.string == baseline }) else {
+                throw fail("baseline", "'\(baseline)' is not an arm of this study (arms: \(armsNode.compactMap { $0.key.string }.joined(separator: ", ")))")
             }
-            spec.baseline = name
+            spec.baseline = baseline
         }
         return spec
     }
 
+    /// A list of seeds (`[1, 2, 3]`) or a range (`"1-5"`), each 0 or more.
     private static func parseSeeds(_ n: Node, fail: (String, String) -> StudyError) throws(StudyError) -> [UInt64] {
+        let limit = 10_000
         if let list = n.sequence {
-            let values: [UInt64?] = list.map { $0.string.flatMap { UInt64($0) } }
-            guard !values.isEmpty, values.allSatisfy({ $0 != nil }) else { throw fail("seeds", "expected a list of non-negative integers") }
+            let values: [UInt64?] = list.map { item -> UInt64? in
+                guard let text = item.scalar?.string else { return nil }
+                return UInt64(text.trimmingCharacters(in: .whitespaces))
+            }
+            guard !values.isEmpty, values.allSatisfy({ $0 != nil }) else { throw fail("seeds", "expected a list of whole numbers, 0 or more") }
+            guard values.count <= limit, Set(values).count == values.count else { throw fail("seeds", "expected at most \(limit) distinct seeds") }
             return values.map { $0! }
         }
         if let s = n.scalar?.string {
-            let parts = s.split(separator: "-").map { UInt64($0.trimmingCharacters(in: .whitespaces)) }
-            if parts.count == 2, let a = parts[0], let b = parts[1], a <= b, b - a < 10_000 { return Array(a...b) }
-            if parts.count == 1, let a = parts[0] { return [a] }
+            let t = s.trimmingCharacters(in: .whitespaces)
+            if let single = UInt64(t) { return [single] }
+            let parts = t.split(separator: "-", omittingEmptySubsequences: false).map { UInt64($0.trimmingCharacters(in: .whitespaces)) }
+            if parts.count == 2, let a = parts[0], let b = parts[1], a <= b, b - a < UInt64(limit) { return Array(a...b) }
         }
-        throw fail("seeds", "expected a list like [1, 2, 3] or a range like \"1-5\"")
+        throw fail("seeds", "expected a list like [1, 2, 3] or a range like \"1-5\" (whole numbers, 0 or more)")
     }
 
     /// Every (arm, seed) run in interleaved order: ff s1, bp s1, ff s2, bp s2…
     /// so drift in the machine's state hits every arm alike.
     public var plan: [PlannedRun] {
         seeds.flatMap { seed in arms.map { PlannedRun(arm: $0.name, seed: seed, options: $0.options) } }
+    }
+
+    /// The run options of a planned run, lowest precedence first.
+    public func options(of run: PlannedRun) -> [(name: String, value: String)] {
+        [("dataset", dataset), ("epochs", String(epochs))] + run.options + overrides + [("seed", String(run.seed))]
+    }
+
+    /// A planned run's whole specification, with errors named by the arm.
+    public func spec(of run: PlannedRun) throws(StudyError) -> RunSpec {
+        do { return try RunSpec.resolve(options(of: run)) } catch {
+            throw .spec(path: path, key: "arms.\(run.arm)", message: error.asFlag)
+        }
+    }
+
+    /// Resolves every planned run, so a study fails before anything starts.
+    public func validate() throws(StudyError) {
+        for run in plan { _ = try spec(of: run) }
     }
 }
 
@@ -189,7 +227,8 @@ extension StudySpec {
         struct Summary: Encodable {
             let dataset: String, epochs: Int, seeds: [UInt64], arms: [String: [String: String]], spec: String
         }
-        let arms = Dictionary(self.arms.map { a in (a.name, Dictionary(a.options, uniquingKeysWith: { _, b in b })) }, uniquingKeysWith: { a, _ in a })
+        let arms = Dictionary(self.arms.map { a in (a.name, Dictionary(a.options.map { ($0.name, $0.value) }, uniquingKeysWith: { _, b in b })) },
+                              uniquingKeysWith: { a, _ in a })
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let json = (try? encoder.encode(Summary(dataset: dataset, epochs: epochs, seeds: seeds, arms: arms, spec: text)))
@@ -202,13 +241,7 @@ extension StudySpec {
 public struct PlannedRun: Sendable {
     public let arm: String
     public let seed: UInt64
-    public let options: [(String, String)]
-
-    /// The `ffbench train` arguments for this run (without recording options).
-    public func trainArguments(dataset: String, epochs: Int) -> [String] {
-        ["--dataset", dataset, "--epochs", String(epochs), "--seed", String(seed)]
-            + options.flatMap { ["--\($0.0)", $0.1] }
-    }
+    public let options: [(name: String, value: String)]
 }
 
 public enum StudyError: Error, CustomStringConvertible, Equatable {

@@ -20,4 +20,12 @@ extension Kernels {
         precondition(x.count == y.count, "shape mismatch")
         for i in 0..<x.count { y.data[i] = softplus(x.data[i]) }
     }
+
+    /// Whether every value is finite: x·0 is 0 for finite x and NaN for
+    /// ±inf or NaN, so one vectorisable sum answers it.
+    public static func allFinite(_ m: Matrix) -> Bool {
+        var acc: Float = 0
+        for i in 0..<m.count { acc += m.data[i] * 0 }
+        return acc == 0
+    }
 }

@@ -42,6 +42,7 @@ public final class BPNetwork: Model {
     }
 
     public var parameterCount: Int { layers.reduce(0) { $0 + $1.parameterCount } }
+    public var parameterMatrices: [Matrix] { layers.flatMap { [$0.weight, $0.bias] } }
 
     public func beginEpoch(_ epoch: Int) {}
 

@@ -60,29 +60,29 @@ public final class FFNetwork: Model {
                 inputMean: Matrix? = nil, ledger: Ledger = .shared) throws(TrainingError) {
         let ff = config.ff
         guard inputSize > LabelOverlay.places, classes == LabelOverlay.places else {
-            throw .badValue(option: "--dataset", value: "\(inputSize) inputs", expected: "more than 10 inputs and 10 classes")
+            throw .badValue(option: "dataset", value: "\(inputSize) inputs", expected: "more than 10 inputs and 10 classes")
         }
         guard ff.goodnessFromLayer >= 1 && ff.goodnessFromLayer <= widths.count else {
-            throw .badValue(option: "--goodness-from", value: String(ff.goodnessFromLayer), expected: "a hidden layer 1...\(widths.count)")
+            throw .badValue(option: "goodness-from", value: String(ff.goodnessFromLayer), expected: "a hidden layer 1...\(widths.count)")
         }
         if ff.hasHead {
             guard ff.headFromLayer >= 1 && ff.headFromLayer <= widths.count else {
-                throw .badValue(option: "--head-from", value: String(ff.headFromLayer), expected: "a hidden layer 1...\(widths.count)")
+                throw .badValue(option: "head-from", value: String(ff.headFromLayer), expected: "a hidden layer 1...\(widths.count)")
             }
         } else {
             // Hard negatives are sampled from the head's prediction.
             guard ff.negatives == .random else {
-                throw .badValue(option: "--negatives", value: ff.negatives.rawValue, expected: "random without the softmax head (--softmax-head no)")
+                throw .badValue(option: "negatives", value: ff.negatives.rawValue, expected: "random without the softmax head (softmax-head no)")
             }
             guard ff.prediction == .goodness else {
-                throw .badValue(option: "--predict", value: ff.prediction.rawValue, expected: "goodness without the softmax head (--softmax-head no)")
+                throw .badValue(option: "predict", value: ff.prediction.rawValue, expected: "goodness without the softmax head (softmax-head no)")
             }
         }
         if let m = ff.stackMemoryMiB, m < 0 {
-            throw .badValue(option: "--stack-memory", value: String(m), expected: "0 or more MiB")
+            throw .badValue(option: "stack-memory", value: String(m), expected: "0 or more MiB")
         }
         if ff.layerSchedule == .greedy && config.epochs < widths.count {
-            throw .badValue(option: "--epochs", value: String(config.epochs),
+            throw .badValue(option: "epochs", value: String(config.epochs),
                             expected: "at least one epoch per layer (\(widths.count)) for the greedy schedule")
         }
         self.config = config
@@ -140,6 +140,7 @@ public final class FFNetwork: Model {
     public var parameterCount: Int {
         layers.reduce(0) { $0 + $1.parameterCount } + head.reduce(0) { $0 + ($1?.count ?? 0) }
     }
+    public var parameterMatrices: [Matrix] { layers.flatMap { [$0.weight, $0.bias] } + head.compactMap { $0 } }
 
     public func beginEpoch(_ epoch: Int) {
         guard ff.layerSchedule == .greedy else { activeLayer = nil; return }

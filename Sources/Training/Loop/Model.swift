@@ -24,6 +24,8 @@ public struct Evaluation: Sendable {
 /// `trainBatch` and `evaluate` allocate nothing.
 public protocol Model: AnyObject {
     var parameterCount: Int { get }
+    /// Every trained matrix (weights, biases, the head's): what divergence is checked on.
+    var parameterMatrices: [Matrix] { get }
     /// Called before each 1-based epoch (greedy FF chooses its layer here).
     func beginEpoch(_ epoch: Int)
     func trainBatch(_ x: Matrix, labels: UnsafePointer<Int32>, learningRateScale: Float) -> BatchStats

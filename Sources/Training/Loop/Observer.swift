@@ -1,5 +1,6 @@
-/// One epoch's figures, as printed and as stored in the `epochs` table.
-public struct EpochResult: Codable, Sendable, Equatable {
+/// One epoch's figures as the trainer measured them (the recorder turns
+/// them into the stored and printed wire format, RunStore's `EpochLine`).
+public struct EpochResult: Sendable, Equatable {
     public var epoch: Int
     public var trainLoss: Double
     /// nil when the model measures none (FF without the softmax head).
@@ -13,19 +14,6 @@ public struct EpochResult: Codable, Sendable, Equatable {
     public var trainSeconds: Double
     public var evalSeconds: Double
     public var learningRate: Double
-
-    enum CodingKeys: String, CodingKey {
-        case epoch
-        case trainLoss = "train_loss"
-        case trainError = "train_error"
-        case testError = "test_error"
-        case validationError = "validation_error"
-        case testErrorGoodness = "test_error_goodness"
-        case testErrorSoftmax = "test_error_softmax"
-        case trainSeconds = "train_seconds"
-        case evalSeconds = "eval_seconds"
-        case learningRate = "learning_rate"
-    }
 }
 
 public enum TrainingPhase: String, Sendable {

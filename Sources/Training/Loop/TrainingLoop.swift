@@ -18,10 +18,10 @@ public final class TrainingLoop {
 
     public init(config: TrainingConfig, data: Dataset, ledger: Ledger = .shared) throws(TrainingError) {
         guard config.epochs >= 1 else {
-            throw .badValue(option: "--epochs", value: String(config.epochs), expected: "a positive number")
+            throw .badValue(option: "epochs", value: String(config.epochs), expected: "a positive number")
         }
         guard config.batchSize >= 1 else {
-            throw .badValue(option: "--batch-size", value: String(config.batchSize), expected: "a positive number")
+            throw .badValue(option: "batch-size", value: String(config.batchSize), expected: "a positive number")
         }
         guard config.batchSize <= data.train.count else {
             throw .batchTooLarge(batch: config.batchSize, trainingSet: data.train.count)
@@ -95,6 +95,11 @@ public final class TrainingLoop {
                 if batch == batches { break }
             }
             let trainSeconds = Monotonic.now() - start
+            // A finite loss over non-finite weights (dead units hide them) is divergence too.
+            guard model.parameterMatrices.allSatisfy(Kernels.allFinite) else {
+                observer?.phaseChanged(.finished, epoch: epoch)
+                return .diverged(epoch: epoch, batch: batch)
+            }
 
             var evaluation = Evaluation(errorRate: nil)
             var validationError: Double?

@@ -25,24 +25,7 @@ struct EnvCommand: ParsableCommand {
         case .json:
             try Console.printJSON(host)
         case .text:
-            let gib = Double(host.memoryBytes) / Double(1 << 30)
-            var table = TextTable(header: ["fact", "value"])
-            table.rows = [
-                ["ffbench", host.ffbenchVersion + (host.gitCommit.map { " (commit \($0))" } ?? "")],
-                ["swift", host.swiftVersion],
-                ["cpu", host.cpuModel],
-                ["cores", String(host.cores)],
-                ["memory", String(format: "%.1f GiB", gib)],
-                ["os", "\(host.os), kernel \(host.kernel)"],
-                ["openblas", host.blasConfig],
-                ["openblas core", host.blasCore],
-                ["openblas threads", String(host.blasThreads)],
-                ["openblas env", host.blasEnvironment.isEmpty ? "(none set)"
-                    : host.blasEnvironment.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")],
-                ["cairo", String(cString: cairo_version_string())],
-                ["load average", host.loadAverage.map { String(format: "%.2f", $0) }.joined(separator: " ")],
-            ]
-            print(table.render())
+            print(TextTable(header: ["fact", "value"], rows: host.facts(cairo: String(cString: cairo_version_string()))).render())
         }
     }
 }

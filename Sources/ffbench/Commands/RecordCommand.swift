@@ -1,21 +1,21 @@
 import ArgumentParser
-import Datasets
 import Foundation
 import Recorder
-import RunStore
 
 struct RecordCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "record",
         abstract: "Run any command and record its whole process tree's memory and CPU, and its epochs.",
         discussion: """
-        Stdout lines that are JSON objects with an "epoch" key (and optionally test_error,
-        train_loss, train_error, train_seconds, eval_seconds) become epoch rows; every other
-        line passes through. The command's exit status becomes the run's status and
-        ffbench's exit status. GPU memory and utilisation are sampled when nvidia-smi exists.
+        Stdout lines that are JSON objects with an "epoch" key (the keys of the epochs
+        table: test_error, validation_error, train_loss, train_seconds, …) become epoch
+        rows; every other line passes through. Describe the run (--algorithm, --dataset,
+        --layers, --batch-size, --seed, --epochs) and it is compared like a native one.
+        The command's exit status becomes the run's status and ffbench's exit status.
+        GPU memory and utilisation are sampled when nvidia-smi exists.
 
         Example:
-          ffbench record --db Runs/torch.sqlite --study mnist --arm torch-ff -- python3 ff.py --epochs 10
+          ffbench record --db Runs/torch.sqlite --study mnist --arm torch-ff --algorithm ff --framework pytorch -- python3 ff.py --epochs 10
         """
     )
 
@@ -31,7 +31,7 @@ struct RecordCommand: ParsableCommand {
     @Option(name: .customLong("batch-size"), help: "Its mini-batch size.") var batchSize: Int?
     @Option(help: "Its seed.") var seed: Int64?
     @Option(help: "Its epoch budget.") var epochs: Int?
-    @Option(name: .customLong("sample-interval"), help: "How often to sample the process tree: 20ms, 0.5s, …")
+    @Option(name: .customLong("sample-interval"), help: "How often to sample the process tree: 20ms, 0.5s, … (1 ms to 1 h)")
     var sampleInterval: String = "20ms"
     @Argument(parsing: .postTerminator, help: "The command to run, after --.") var command: [String] = []
 
@@ -40,29 +40,14 @@ struct RecordCommand: ParsableCommand {
         guard let interval = RecordingOptions.parseInterval(sampleInterval) else {
             throw ValidationError("--sample-interval '\(sampleInterval)': expected a duration such as 20ms or 0.5s")
         }
+        var run = ExternalRun(command: command, sampleInterval: interval)
+        (run.study, run.arm, run.label, run.algorithm, run.framework) = (study, arm, label, algorithm, framework)
+        (run.dataset, run.layers, run.batchSize, run.seed, run.epochs) = (dataset, layers, batchSize, seed, epochs)
         let stop = StopSignals()
         stop.install()
-        let store = try RunStore.open(db)
-        let host = HostInfo.current()
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        if let algorithm, !["ff", "bp", "external"].contains(algorithm) {
-            throw ValidationError("--algorithm '\(algorithm)': expected ff or bp")
-        }
-        if let dataset { _ = try DatasetID(parsing: dataset) }
-        if let batchSize, batchSize < 1 { throw ValidationError("--batch-size \(batchSize): expected a positive number") }
-        if let epochs, epochs < 1 { throw ValidationError("--epochs \(epochs): expected a positive number") }
-        let run = RunRecord(study: study, arm: arm, label: label, algorithm: algorithm ?? "external",
-                            dataset: try dataset.map { try DatasetID(parsing: $0).rawValue }, layers: layers,
-                            batchSize: batchSize, epochs: epochs, seed: seed,
-                            hostJSON: String(decoding: try encoder.encode(host), as: UTF8.self),
-                            hostname: host.hostname, pid: Int(getpid()),
-                            command: command.joined(separator: " "), sampleInterval: interval,
-                            framework: framework ?? "external")
-        let recording = try ExternalRecording(store: store, run: run, sampleInterval: interval)
         let status: Int32
         do {
-            status = try recording.run(command, stop: stop) { Console.line($0) }
+            status = try run.run(into: db, stop: stop, passThrough: { Console.line($0) }, warn: { Console.error("warning: \($0)") })
         } catch let e as Subprocess.Failure {
             throw RunFailure(e.description)
         }

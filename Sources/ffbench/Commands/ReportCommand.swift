@@ -29,18 +29,8 @@ struct ReportOptions: ParsableArguments {
         return out
     }
 
-    /// Templates/ in the working directory, else beside the executable's checkout.
     func templateDirectory() throws -> String {
-        if let templates { return templates }
-        let fm = FileManager.default
-        if fm.fileExists(atPath: "Templates/report.mustache") { return "Templates" }
-        var dir = URL(fileURLWithPath: Subprocess.currentExecutable).deletingLastPathComponent()
-        while dir.path != "/" {
-            let candidate = dir.appendingPathComponent("Templates")
-            if fm.fileExists(atPath: candidate.appendingPathComponent("report.mustache").path) { return candidate.path }
-            dir = dir.deletingLastPathComponent()
-        }
-        throw ValidationError("no Templates/report.mustache found; give --templates DIR")
+        try ReportTemplates.locate(given: templates, executable: Subprocess.currentExecutable)
     }
 
     func write(store: RunStore, study: String?, to out: String) throws -> [String] {

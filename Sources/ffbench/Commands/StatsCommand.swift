@@ -10,6 +10,13 @@ struct StatsCommand: ParsableCommand {
         subcommands: [StatsCompare.self, StatsDescribe.self, StatsPower.self])
 }
 
+extension TwoGroups.Estimand: ExpressibleByArgument {}
+
+/// A CSV file read for statistics: its errors are bad input (exit 2).
+func readTable(_ file: String) throws -> CSVTable {
+    do { return try CSVTable(path: file) } catch { throw ValidationError("\(error)") }
+}
+
 struct StatsCompare: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "compare",
@@ -24,84 +31,23 @@ struct StatsCompare: ParsableCommand {
           ffbench stats compare times.csv --group algorithm --value seconds --paired-by seed
         """)
 
-    enum Estimand: String, ExpressibleByArgument, CaseIterable { case ratio, difference }
-
     @Argument(help: "CSV file with a header row.") var file: String
-    @Option(help: "Column naming the group of each row (exactly two groups; the first one seen is compared with the second).") var group: String
+    @Option(help: "Column naming the group of each row (exactly two groups).") var group: String
     @Option(help: "Column with the values.") var value: String
     @Option(name: .customLong("paired-by"), help: "Column that pairs rows across the groups (e.g. seed).") var pairedBy: String?
-    @Option(help: "ratio (positive values) or difference.") var estimand: Estimand = .ratio
+    @Option(help: "ratio (positive values) or difference.") var estimand: TwoGroups.Estimand = .ratio
     @Option(help: "Equivalence margin for --estimand difference, in the value's units.") var margin: Double = 0.5
     @Option(help: "Output format: table or json.") var format: OutputFormat = .text
 
-    struct Result: Encodable {
-        let groups: [String]
-        let n: [Int]
-        let paired: Bool
-        let describe: [Descriptive]
-        let ratio: LogRatio?
-        let equivalence: Equivalence?
-        let sensitivity: TestResult?
-    }
-
     func run() throws {
-        let table: CSVTable
-        let labels: [String], values: [Double]
-        do {
-            table = try CSVTable(path: file)
-            labels = try table.strings(group)
-            values = try table.numbers(value)
-        } catch { throw ValidationError("\(error)") }
-        var order: [String] = []
-        var seen = Set<String>()
-        for l in labels where seen.insert(l).inserted { order.append(l) }
-        guard order.count == 2 else {
-            throw ValidationError("\(file): column '\(group)' has \(order.count) groups (\(order.prefix(5).joined(separator: ", "))); exactly 2 are compared")
+        let table = try readTable(file)
+        let labels: [String], values: [Double], keys: [String]?
+        do { (labels, values, keys) = (try table.strings(group), try table.numbers(value), try pairedBy.map { try table.strings($0) }) } catch {
+            throw ValidationError("\(error)")
         }
-        var first: [Double] = [], second: [Double] = []
-        for (l, v) in zip(labels, values) { if l == order[0] { first.append(v) } else { second.append(v) } }
-        var paired = false
-        if let pairedBy {
-            let keys: [String]
-            do { keys = try table.strings(pairedBy) } catch { throw ValidationError("\(error)") }
-            var a: [String: Double] = [:], b: [String: Double] = [:]
-            for (k, (l, v)) in zip(keys, zip(labels, values)) {
-                if l == order[0] { if a.updateValue(v, forKey: k) != nil { throw ValidationError("\(file): '\(pairedBy)' value '\(k)' appears twice in group \(l)") } }
-                else if b.updateValue(v, forKey: k) != nil { throw ValidationError("\(file): '\(pairedBy)' value '\(k)' appears twice in group \(l)") }
-            }
-            let common = a.keys.filter { b[$0] != nil }.sorted()
-            guard common.count >= 2 else { throw ValidationError("\(file): fewer than 2 pairs share a '\(pairedBy)' value") }
-            first = common.map { a[$0]! }
-            second = common.map { b[$0]! }
-            paired = true
-        }
-        var result = Result(groups: order, n: [first.count, second.count], paired: paired,
-                            describe: try [first, second].map { try Descriptive($0) }, ratio: nil, equivalence: nil, sensitivity: nil)
-        switch estimand {
-        case .ratio:
-            let r = try LogRatio(arm: first, baseline: second, paired: paired)
-            result = Result(groups: order, n: result.n, paired: paired, describe: result.describe, ratio: r, equivalence: nil,
-                            sensitivity: try? (paired ? Wilcoxon.test(first.map(log), second.map(log)) : MannWhitney.test(first.map(log), second.map(log))))
-        case .difference:
-            guard margin > 0, margin.isFinite else { throw ValidationError("--margin \(margin): expected a positive number") }
-            let q = try Equivalence(arm: first, baseline: second, paired: paired, margin: margin)
-            result = Result(groups: order, n: result.n, paired: paired, describe: result.describe, ratio: nil, equivalence: q,
-                            sensitivity: try? (paired ? Wilcoxon.test(first, second) : MannWhitney.test(first, second)))
-        }
-        if format == .json { print(try JSONOutput.string(result), terminator: ""); return }
-        var t = TextTable(header: ["estimand", "groups", "n", "estimate (95 % CI)", "p", "method"])
-        if let r = result.ratio {
-            t.rows.append(["geometric-mean ratio", "\(order[0]) / \(order[1])", "\(first.count)/\(second.count)",
-                           Number.interval(r.ratio, unit: "×"), Number.p(r.pValue), r.inference.method + " on logs"])
-        }
-        if let q = result.equivalence {
-            t.rows.append(["difference", "\(order[0]) − \(order[1])", "\(first.count)/\(second.count)",
-                           Number.interval(q.difference, unit: "", signed: true), Number.p(q.pDifference), q.inference.method])
-            let i = q.equivalenceInterval(alpha: 0.05)
-            t.rows.append(["equivalence ±\(Number.plain(margin))", "TOST", "", "90 % CI " + Number.range(i, unit: "", signed: true),
-                           Number.p(q.pValue), q.isEquivalent(alpha: 0.05) ? "equivalent" : "not shown equivalent"])
-        }
-        print(t.render())
+        let result = try TwoGroups(labels: labels, values: values, keys: keys, estimand: estimand, margin: margin, source: file)
+        if format == .json { try Console.printJSON(result); return }
+        print(TextTable(header: TwoGroups.header, rows: result.rows).render())
     }
 }
 
@@ -116,41 +62,16 @@ struct StatsDescribe: ParsableCommand {
     @Option(help: "Optional column to group rows by.") var group: String?
     @Option(help: "Output format: table or json.") var format: OutputFormat = .text
 
-    struct Row: Encodable {
-        let group: String
-        let describe: Descriptive
-        let tInterval: Interval?
-        enum CodingKeys: String, CodingKey { case group, describe; case tInterval = "t_interval" }
-    }
-
     func run() throws {
-        let table: CSVTable
+        let table = try readTable(file)
         let values: [Double], labels: [String]
         do {
-            table = try CSVTable(path: file)
             values = try table.numbers(value)
             labels = try group.map { try table.strings($0) } ?? Array(repeating: "all", count: values.count)
         } catch { throw ValidationError("\(error)") }
-        var order: [String] = []
-        var byGroup: [String: [Double]] = [:]
-        for (l, v) in zip(labels, values) {
-            if byGroup[l] == nil { order.append(l) }
-            byGroup[l, default: []].append(v)
-        }
-        var rows: [Row] = []
-        for g in order {
-            let x = byGroup[g]!
-            rows.append(Row(group: g, describe: try Descriptive(x), tInterval: try? ConfidenceInterval.tMean(x)))
-        }
-        if format == .json { print(try JSONOutput.string(rows), terminator: ""); return }
-        var t = TextTable(header: ["group", "n", "mean", "sd", "median", "iqr", "min", "max", "cv", "95% CI (t)"])
-        for r in rows {
-            let d = r.describe
-            func f(_ v: Double?) -> String { v.map { String(format: "%.6g", $0) } ?? "-" }
-            t.rows.append([r.group, String(d.n), f(d.mean), f(d.sd), f(d.median), f(d.iqr), f(d.min), f(d.max), f(d.cv),
-                           r.tInterval.map { "\(f($0.low)) – \(f($0.high))" } ?? "-"])
-        }
-        print(t.render())
+        let rows = try GroupSummary.make(labels: labels, values: values)
+        if format == .json { try Console.printJSON(rows); return }
+        print(TextTable(header: GroupSummary.header, rows: rows.map(\.row)).render())
     }
 }
 
@@ -167,32 +88,17 @@ struct StatsPower: ParsableCommand {
           ffbench stats power --cv 0.1 --ratio 1.1 --paired
         """)
 
-    @Option(help: "Coefficient of variation from a pilot (0.1 = 10 %).") var cv: Double
+    @Option(help: "Coefficient of variation from a pilot (0.1 = 10 %), above 0 and at most 10.") var cv: Double
     @Option(help: "The ratio to detect (e.g. 1.1).") var ratio: Double?
-    @Option(help: "Seeds per arm: print the smallest detectable ratio instead.") var seeds: Int?
+    @Option(help: "Seeds per arm (2 to 10000): print the smallest detectable ratio instead.") var seeds: Int?
     @Flag(help: "Runs pair by seed.") var paired = false
-    @Option(help: "Two-sided significance level.") var alpha: Double = 0.05
-    @Option(help: "Power to reach.") var power: Double = 0.8
+    @Option(help: "Two-sided significance level, between 0 and 1.") var alpha: Double = 0.05
+    @Option(help: "Power to reach, between 0 and 1.") var power: Double = 0.8
 
     func run() throws {
         guard cv > 0, cv <= 10 else { throw ValidationError("--cv \(cv): expected a coefficient of variation in (0, 10]") }
         guard alpha > 0, alpha < 1 else { throw ValidationError("--alpha \(alpha): expected a level between 0 and 1") }
         guard power > 0, power < 1 else { throw ValidationError("--power \(power): expected a probability between 0 and 1") }
-        let design = paired ? "paired by seed" : "unpaired"
-        if let seeds {
-            guard (2...10_000).contains(seeds) else { throw ValidationError("--seeds \(seeds): expected 2 to 10000") }
-            guard let r = Power.detectableRatio(seeds: seeds, cv: cv, paired: paired, alpha: alpha, power: power) else {
-                throw ValidationError("no ratio is detectable with these settings")
-            }
-            print(String(format: "%d seeds per arm (%@, CV %.3g, alpha %.3g): the smallest ratio detected with %.0f %% power is %.3f× (or %.3f× below 1)",
-                         seeds, design, cv, alpha, power * 100, r, 1 / r))
-            return
-        }
-        guard let ratio, ratio > 0, ratio != 1, ratio.isFinite else { throw ValidationError("--ratio: expected a positive ratio other than 1 (or give --seeds)") }
-        guard let n = Power.seedsNeeded(ratio: ratio, cv: cv, paired: paired, alpha: alpha, power: power) else {
-            throw ValidationError("more than 10000 seeds per arm would be needed")
-        }
-        let achieved = Power.ratioTest(ratio: ratio, cv: cv, seeds: n, paired: paired, alpha: alpha) ?? .nan
-        print(String(format: "%d seeds per arm (%@, CV %.3g, ratio %.3g, alpha %.3g): power %.3f", n, design, cv, ratio, alpha, achieved))
+        print(try Power.summary(cv: cv, ratio: ratio, seeds: seeds, paired: paired, alpha: alpha, power: power))
     }
 }

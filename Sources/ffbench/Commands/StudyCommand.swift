@@ -3,6 +3,7 @@ import ArgumentParser
 import Foundation
 import Recorder
 import RunStore
+import Training
 
 struct StudyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -22,24 +23,18 @@ struct StudyCommand: ParsableCommand {
     @Option(help: "The run database (default Runs/<study>.sqlite).") var db: String?
     @Option(help: "Where the report goes (default Output/<study>).") var out: String?
     @OptionGroup var data: DataDirectoryOption
+    @Option(help: "A run option for every run, over the spec's (repeatable), e.g. --set threads=1.") var set: [String] = []
     @OptionGroup var report: ReportOptions
 
     func run() throws {
-        let study = try StudySpec.load(path: spec)
-        // Validate every run's options exactly as the child will parse them.
-        for planned in study.plan {
-            let args = planned.trainArguments(dataset: study.dataset, epochs: study.epochs)
-            do {
-                let command = try TrainCommand.parse(args)
-                _ = try command.options.config()
-            } catch {
-                let message = TrainCommand.message(for: error).split(separator: "\n").first.map(String.init) ?? "\(error)"
-                throw StudyError.spec(path: spec, key: "arms.\(planned.arm)", message: message)
+        var study = try StudySpec.load(path: spec)
+        study.overrides = try set.map { s throws -> (name: String, value: String) in
+            guard let eq = s.firstIndex(of: "="), RunOptions.named(String(s[..<eq])) != nil else {
+                throw ValidationError("--set '\(s)': expected NAME=VALUE with a run option's name, e.g. threads=1")
             }
+            return (String(s[..<eq]), String(s[s.index(after: eq)...]))
         }
-        guard RecordingOptions.parseInterval(study.sampleInterval) != nil else {
-            throw StudyError.spec(path: spec, key: "sample-interval", message: "'\(study.sampleInterval)': expected a duration such as 20ms")
-        }
+        try study.validate()
         _ = try report.formats()
         let path = db ?? "Runs/\(study.name).sqlite"
         let store = try RunStore.open(path)

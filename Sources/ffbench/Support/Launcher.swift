@@ -45,6 +45,9 @@ enum Launcher {
         switch error {
         case let e as ExitCode:
             return e.rawValue
+        case let e as TrainingError:
+            Console.error(e.asFlag)
+            return 2
         case let e as any UserFacingError:
             Console.error(e.description)
             return e.exitStatus
@@ -68,6 +71,12 @@ enum Launcher {
     }
 }
 
+/// A run that started but did not finish well (exit status 1).
+struct RunFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
 /// A mistake in how the command was called, found after parsing.
 struct UsageError: Error {
     let message: String
@@ -84,6 +93,5 @@ extension DatasetError: UserFacingError { var exitStatus: Int32 { isInputError ?
 extension RunStoreError: UserFacingError { var exitStatus: Int32 { isInputError ? 2 : 1 } }
 extension StudyError: UserFacingError { var exitStatus: Int32 { 2 } }
 extension AnalysisError: UserFacingError { var exitStatus: Int32 { 2 } }
-extension TrainingError: UserFacingError { var exitStatus: Int32 { 2 } }
 extension RunFailure: UserFacingError { var exitStatus: Int32 { 1 } }
 extension ReportError: UserFacingError { var exitStatus: Int32 { 1 } }

@@ -33,16 +33,18 @@ struct BenchRecorder: ParsableCommand {
         commandName: "recorder",
         abstract: "Recording overhead: epoch time with recording at the sample interval vs without.")
 
-    @OptionGroup var options: TrainOptions
     @OptionGroup var data: DataDirectoryOption
-    @Option(help: "Data set: mnist, fashion-mnist or cifar10.") var dataset: DatasetID = .mnist
     @Option(help: "Plain/recorded epoch pairs.") var pairs: Int = 3
     @Option(name: .customLong("sample-interval"), help: "Sampling interval while recording.") var sampleInterval: String = "20ms"
     @Option(help: "Output format: text or json.") var format: OutputFormat = .text
+    @Argument(parsing: .allUnrecognized, help: "Run options of 'ffbench train' (default --layers 2x500, no validation split).")
+    var runOptions: [String] = []
 
     func run() throws {
-        var config = try options.config()
-        if options.layers == nil { config.layers = "2x500" }
+        let given = try RunOptions.parse(arguments: runOptions)
+        let spec = try RunSpec.resolve([("layers", "2x500"), ("validation", "0")] + given)
+        let config = spec.config
+        let dataset = spec.dataset
         guard let interval = RecordingOptions.parseInterval(sampleInterval) else {
             throw ValidationError("--sample-interval '\(sampleInterval)': expected a duration such as 20ms")
         }
@@ -55,13 +57,7 @@ struct BenchRecorder: ParsableCommand {
         let result = try RecorderOverhead.measure(config: config, data: loaded, pairs: pairs, interval: interval,
                                                   databasePath: dir.appendingPathComponent("bench.sqlite").path)
         if format == .json { try Console.printJSON(result); return }
-        print("recorder overhead, \(result.config) on \(dataset.rawValue), sampling every \(Int(interval * 1000)) ms")
-        print("  plain epochs (s):    " + result.plainSeconds.map { String(format: "%.3f", $0) }.joined(separator: "  "))
-        print("  recorded epochs (s): " + result.recordedSeconds.map { String(format: "%.3f", $0) }.joined(separator: "  "))
-        print(String(format: "  overhead (median recorded / median plain - 1): %+.2f%%  (%d samples written)",
-                     100 * result.overhead, result.samplesWritten))
-        print("  recorder threads' CPU (s):  " + result.recorderCPUSeconds.map { String(format: "%.3f", $0) }.joined(separator: "  "))
-        print(String(format: "  recorder threads' CPU over the time they ran (median): %.2f%%", 100 * result.recorderCPUShare))
+        print(result.text(dataset: dataset.rawValue, interval: interval))
     }
 }
 
@@ -80,27 +76,8 @@ struct BenchAnalysis: ParsableCommand {
 
     func run() throws {
         guard runs >= 2, epochs >= 1, samples >= 0 else { throw ValidationError("--runs >= 2, --epochs >= 1, --samples >= 0") }
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ffbench-bench-analysis-\(getpid())")
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let path: String
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        if let db { path = db } else {
-            path = dir.appendingPathComponent("synthetic.sqlite").path
-            let start = Date()
-            try RunStore.open(path).fillSynthetic(runs: runs, epochs: epochs, samplesPerRun: samples)
-            Console.status(String(format: "generated %d runs x %d epochs x %d samples in %.1f s", runs, epochs, samples, Date().timeIntervalSince(start)))
-        }
-        let store = try RunStore.openExisting(path)
-        let start = Date()
-        let report = try StudyComparison.load(store: store, study: nil)
-        let seconds = Date().timeIntervalSince(start)
-        print(String(format: "compare: %d arm-vs-baseline comparisons (%d endpoints) over %d runs in %.3f s",
-                     report.comparisons.count, report.comparisons.reduce(0) { $0 + $1.endpoints.count }, report.runs.count, seconds))
-        if withReport {
-            let out = dir.appendingPathComponent("report").path
-            let reportStart = Date()
-            let files = try reportOptions.write(store: store, study: nil, to: out)
-            print(String(format: "report: %d files (HTML, PDF, figures, tables) in %.3f s", files.count, Date().timeIntervalSince(reportStart)))
-        }
+        let report: ((RunStore, String) throws -> [String])? = withReport ? { try reportOptions.write(store: $0, study: nil, to: $1) } : nil
+        for line in try AnalysisBench.run(runs: runs, epochs: epochs, samples: samples, database: db, report: report,
+                                          progress: { Console.status($0) }) { print(line) }
     }
 }

@@ -7,7 +7,7 @@ import Tensor
 import Training
 
 /// The configurations a training or memory benchmark sweeps.
-struct BenchGrid: ParsableArguments {
+struct BenchGridOptions: ParsableArguments {
     @Option(help: "Trainers, comma-separated: ff, bp, or ff-nohead (FF without the softmax head: random negatives, no neutral pass).")
     var algorithms: String = "ff,bp"
     @Option(help: "Hidden layers, comma-separated (COUNTxWIDTH each).") var layers: String = "2x500,4x2000"
@@ -17,45 +17,22 @@ struct BenchGrid: ParsableArguments {
     var stackMemory: Int?
     @OptionGroup var data: DataDirectoryOption
 
-    /// Every (algorithm, layers, batch size) configuration, with the
-    /// defaults of `ffbench train` otherwise.
-    func configs() throws -> [TrainingConfig] {
+    func specs() throws -> [RunSpec] {
         let sizes = try batchSizes.split(separator: ",").map { s -> Int in
             guard let n = Int(s.trimmingCharacters(in: .whitespaces)), n > 0 else {
                 throw ValidationError("--batch-sizes '\(batchSizes)': expected positive whole numbers, comma-separated")
             }
             return n
         }
-        var out: [TrainingConfig] = []
-        for l in layers.split(separator: ",") {
-            for b in sizes {
-                for a in algorithms.split(separator: ",") {
-                    guard let variant = Self.variants[a.trimmingCharacters(in: .whitespaces)] else {
-                        throw ValidationError("--algorithms '\(algorithms)': expected ff, bp or ff-nohead, comma-separated")
-                    }
-                    let args = variant + ["--layers", String(l), "--batch-size", String(b)] + trainArguments
-                    out.append(try TrainOptions.parse(args).config())
-                }
+        let shared = (threads.map { [("threads", String($0))] } ?? []) + (stackMemory.map { [("stack-memory", String($0))] } ?? [])
+        let grid = BenchGrid(algorithms: algorithms.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) },
+                             layers: layers.split(separator: ",").map(String.init), batchSizes: sizes, shared: shared)
+        do { return try grid.specs() } catch {
+            if case .badValue(let option, _, _, _) = error, option == "algorithms" {
+                throw ValidationError("--algorithms '\(algorithms)': expected ff, bp or ff-nohead, comma-separated")
             }
+            throw error
         }
-        return out
-    }
-
-    /// `ffbench train` options of each trainer name (`TrainingConfig.variantName`).
-    static let variants: [String: [String]] = [
-        "ff": ["--algorithm", "ff"],
-        "bp": ["--algorithm", "bp"],
-        "ff-nohead": ["--algorithm", "ff", "--softmax-head", "no", "--negatives", "random"],
-    ]
-
-    /// The threads and stacking budget as `ffbench train` options.
-    private var trainArguments: [String] {
-        (threads.map { ["--threads", String($0)] } ?? []) + (stackMemory.map { ["--stack-memory", String($0)] } ?? [])
-    }
-
-    /// Arguments that give a child process the same data, threads and stacking budget.
-    var childArguments: [String] {
-        trainArguments + (data.dataDirectory.map { ["--data-dir", $0] } ?? [])
     }
 }
 
@@ -75,7 +52,7 @@ struct BenchTraining: ParsableCommand {
           ffbench bench training --layers 4x2000 --batch-sizes 100 --threads 2
         """)
 
-    @OptionGroup var grid: BenchGrid
+    @OptionGroup var grid: BenchGridOptions
     @Option(help: "Timed training steps per configuration (after one warm-up step): at least this many.") var steps: Int = 20
     @Option(name: .customLong("min-step-seconds"), help: "…and for at least this long (default 2).") var minStepSeconds: Double = 2
     @Option(name: .customLong("epoch-batches"), help: "Batches per timed epoch (default: the whole training set).")
@@ -95,61 +72,10 @@ struct BenchTraining: ParsableCommand {
         guard let interval = RecordingOptions.parseInterval(sampleInterval) else {
             throw ValidationError("--sample-interval '\(sampleInterval)': expected a duration such as 20ms")
         }
-        let configs = try grid.configs()
-        if let t = grid.threads { BLAS.setThreads(t) }
-        let loaded = try grid.data.loader.load(.mnist)
-        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("ffbench-bench-\(getpid())")
-        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: scratch) }
-        let path = db ?? scratch.appendingPathComponent("bench.sqlite").path
-
-        var results: [TrainingBench] = []
-        for config in configs {
-            Console.status("bench: \(config.variantName) \(config.layers) batch \(config.batchSize) …")
-            var r = try TrainingBench.measure(config: config, data: loaded, steps: steps, minStepSeconds: minStepSeconds,
-                                              epochBatches: epochBatches,
-                                              pairs: pairs, sampleInterval: interval, databasePath: path)
-            if !noMemory { r.memory = try BenchMemory.child(config, grid: grid) }
-            if format == .text { printText(r) }
-            results.append(r)
-        }
-        if db != nil { try store(results, at: path) }
-        if format == .json { try Console.printJSON(results) }
-        else { printSummary(results) }
-    }
-
-    private func store(_ results: [TrainingBench], at path: String) throws {
-        let store = try RunStore.open(path)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        for r in results {
-            let json = String(decoding: try encoder.encode(r), as: UTF8.self)
-            try store.insert(events: [EventRecord(runID: r.recordedRunID, t: r.recordedEpochSeconds, kind: "bench", message: json)])
-        }
-    }
-
-    private func printText(_ r: TrainingBench) {
-        let pct = { (x: Double) in String(format: "%.1f %%", 100 * x) }
-        print("\(r.algorithm) \(r.layers), batch \(r.batchSize), \(r.threads) BLAS thread(s), MNIST")
-        print(String(format: "  step %.4f s (mean of all %d steps %.4f s), %.2f GFLOP: %.1f GFLOP/s; sgemm alone at these %d shapes %.1f GFLOP/s; efficiency %@",
-                     r.step.stepSeconds, r.step.steps, r.step.meanStepSeconds, r.step.flops / 1e9, r.achievedGflops,
-                     r.limit.shapes.count, r.limit.gflops, pct(r.efficiency)))
-        print("  time outside sgemm: \(pct(r.step.outsideGemmShare)) of the step; "
-              + "ledger allocations after the first step: \(r.step.allocationsAfterFirstStep)")
-        print(String(format: "  epoch (%d batches, median of %d) %.2f s; recorded every %.0f ms %.2f s: recorder overhead %+.2f %%; recorder threads' CPU %.2f %% of the time they ran",
-                     r.epochBatches, r.pairs, r.epochSeconds, r.sampleInterval * 1000, r.recordedEpochSeconds, 100 * r.recorderOverhead,
-                     100 * r.recorderCPUShare))
-        if let m = r.memory { BenchMemory.printText(m, indent: "  ") }
-    }
-
-    private func printSummary(_ results: [TrainingBench]) {
-        print("")
-        print("config                     step s   GFLOP/s  sgemm GFLOP/s  efficiency  outside sgemm  epoch s  recorder  recorder CPU")
-        for r in results {
-            let name = "\(r.algorithm) \(r.layers) b\(r.batchSize)".padding(toLength: 25, withPad: " ", startingAt: 0)
-            print(String(format: "%@  %7.4f  %8.1f  %13.1f  %9.1f%%  %12.1f%%  %7.2f  %+7.2f%%  %11.2f%%", name, r.step.stepSeconds,
-                         r.achievedGflops, r.limit.gflops, 100 * r.efficiency, 100 * r.step.outsideGemmShare,
-                         r.epochSeconds, 100 * r.recorderOverhead, 100 * r.recorderCPUShare))
-        }
+        let results = try TrainingBench.sweep(
+            try grid.specs(), loader: grid.data.loader, dataDirectory: grid.data.dataDirectory, steps: steps,
+            minStepSeconds: minStepSeconds, epochBatches: epochBatches, pairs: pairs, sampleInterval: interval, memory: !noMemory,
+            database: db, progress: { Console.status($0) }, each: { if format == .text { print($0.text) } })
+        if format == .json { try Console.printJSON(results) } else { print(TrainingBench.summary(results)) }
     }
 }

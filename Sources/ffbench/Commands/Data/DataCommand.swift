@@ -16,14 +16,6 @@ struct DataCommand: ParsableCommand {
 }
 
 /// The option every data-reading command shares.
-struct DataDirectoryOption: ParsableArguments {
-    @Option(name: .customLong("data-dir"),
-            help: "Folder holding the data set (or mnist/, fashion-mnist/, cifar-10-batches-bin/); overrides FFBENCH_DATA.")
-    var dataDirectory: String?
-
-    var loader: DatasetLoader { DatasetLoader(locator: DataLocator(explicitDirectory: dataDirectory)) }
-}
-
 extension DatasetID: ExpressibleByArgument {
     public init?(argument: String) {
         guard let id = try? DatasetID(parsing: argument) else { return nil }

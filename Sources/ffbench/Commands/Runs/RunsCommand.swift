@@ -1,6 +1,7 @@
 import Exports
 import ArgumentParser
 import Foundation
+import Reports
 import RunStore
 
 struct RunsCommand: ParsableCommand {
@@ -36,20 +37,8 @@ struct RunsList: ParsableCommand {
     func run() throws {
         let store = try database.open()
         let runs = try store.runs(study: study)
-        switch format {
-        case .json:
-            try Console.printJSON(runs)
-        case .text:
-            var table = TextTable(header: ["id", "study", "arm", "algorithm", "dataset", "layers", "seed", "status", "epochs", "started"])
-            let counts = try store.epochCounts()
-            for r in runs {
-                let recorded = counts[r.id] ?? 0
-                table.rows.append([String(r.id.prefix(8)), r.study ?? "-", r.arm ?? "-", r.algorithm, r.dataset ?? "-",
-                                   r.layers ?? "-", r.seed.map { String($0) } ?? "-", r.status.rawValue,
-                                   "\(recorded)/\(r.epochs.map(String.init) ?? "?")", r.startedAt])
-            }
-            print(runs.isEmpty ? "no runs in \(store.path)" : table.render())
-        }
+        if format == .json { try Console.printJSON(runs); return }
+        print(runs.isEmpty ? "no runs in \(store.path)" : RunListing.table(runs, epochCounts: try store.epochCounts()))
     }
 }
 
@@ -63,38 +52,10 @@ struct RunsShow: ParsableCommand {
     @OptionGroup var database: DatabaseOption
     @Option(help: "Output format: text or json.") var format: OutputFormat = .text
 
-    struct Detail: Encodable {
-        let run: RunRecord
-        let epochs: [EpochRecord]
-        let sampleCount: Int
-        let events: [EventRecord]
-        enum CodingKeys: String, CodingKey {
-            case run, epochs, events
-            case sampleCount = "sample_count"
-        }
-    }
-
     func run() throws {
-        let store = try database.open()
-        let r = try store.run(id)
-        let epochs = try store.epochs(r.id)
-        let detail = Detail(run: r, epochs: epochs, sampleCount: try store.sampleCount(r.id), events: try store.events(r.id))
+        let detail = try RunListing.Detail(store: try database.open(), id: id)
         if format == .json { try Console.printJSON(detail); return }
-        print("""
-        run \(r.id)  \(r.status.rawValue)\(r.message.map { " (\($0))" } ?? "")
-          study \(r.study ?? "-"), arm \(r.arm ?? "-"), \(r.algorithm) \(r.layers ?? "") on \(r.dataset ?? "-"), seed \(r.seed.map { String($0) } ?? "-")
-          started \(r.startedAt), finished \(r.finishedAt ?? "-"), host \(r.hostname ?? "-"), \(detail.sampleCount) samples
-          command: \(r.command ?? "-")
-        """)
-        var table = TextTable(header: ["epoch", "train loss", "train err", "test err", "train s", "eval s", "peak RSS MiB", "peak tensor MiB"])
-        for e in epochs {
-            func f(_ v: Double?, _ fmt: String) -> String { v.map { String(format: fmt, $0) } ?? "-" }
-            func mib(_ v: Int64?) -> String { v.map { String(format: "%.1f", Double($0) / 1_048_576) } ?? "-" }
-            table.rows.append([String(e.epoch), f(e.trainLoss, "%.4f"), f(e.trainError.map { $0 * 100 }, "%.2f%%"),
-                               f(e.testError.map { $0 * 100 }, "%.2f%%"), f(e.trainSeconds, "%.2f"), f(e.evalSeconds, "%.2f"),
-                               mib(e.peakRSSBytes), mib(e.peakTensorBytes)])
-        }
-        if !epochs.isEmpty { print(table.render()) }
+        print(detail.text)
     }
 }
 

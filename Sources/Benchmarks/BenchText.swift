@@ -1,0 +1,68 @@
+import Foundation
+import Tensor
+
+/// The benchmarks' figures as the terminal shows them.
+extension TrainingBench {
+    public var text: String {
+        let pct = { (x: Double) in String(format: "%.1f %%", 100 * x) }
+        var lines = ["\(algorithm) \(layers), batch \(batchSize), \(threads) BLAS thread(s), MNIST"]
+        lines.append(String(format: "  step %.4f s (mean of all %d steps %.4f s), %.2f GFLOP: %.1f GFLOP/s; sgemm alone at these %d shapes %.1f GFLOP/s; efficiency %@",
+                            step.stepSeconds, step.steps, step.meanStepSeconds, step.flops / 1e9, achievedGflops,
+                            limit.shapes.count, limit.gflops, pct(efficiency)))
+        lines.append("  time outside sgemm: \(pct(step.outsideGemmShare)) of the step; "
+                     + "ledger allocations after the first step: \(step.allocationsAfterFirstStep)")
+        lines.append(String(format: "  epoch (%d batches, median of %d) %.2f s; recorded every %.0f ms %.2f s: recorder overhead %+.2f %%; recorder threads' CPU %.2f %% of the time they ran",
+                            epochBatches, pairs, epochSeconds, sampleInterval * 1000, recordedEpochSeconds, 100 * recorderOverhead,
+                            100 * recorderCPUShare))
+        if let m = memory { lines.append(m.text(indent: "  ")) }
+        return lines.joined(separator: "\n")
+    }
+
+    public static func summary(_ results: [TrainingBench]) -> String {
+        var lines = ["", "config                     step s   GFLOP/s  sgemm GFLOP/s  efficiency  outside sgemm  epoch s  recorder  recorder CPU"]
+        for r in results {
+            let name = "\(r.algorithm) \(r.layers) b\(r.batchSize)".padding(toLength: 25, withPad: " ", startingAt: 0)
+            lines.append(String(format: "%@  %7.4f  %8.1f  %13.1f  %9.1f%%  %12.1f%%  %7.2f  %+7.2f%%  %11.2f%%", name, r.step.stepSeconds,
+                                r.achievedGflops, r.limit.gflops, 100 * r.efficiency, 100 * r.step.outsideGemmShare,
+                                r.epochSeconds, 100 * r.recorderOverhead, 100 * r.recorderCPUShare))
+        }
+        return lines.joined(separator: "\n")
+    }
+}
+
+extension MemoryUse {
+    public func text(indent: String) -> String {
+        let mib = { (b: Int) in String(format: "%.1f MiB", Double(b) / 1_048_576) }
+        let planned: [String: Int] = ["weights": plan.weights, "gradients": plan.gradients, "optimizer": plan.optimizer,
+                                      "activations": plan.activations, "dataset": plan.dataset, "other": plan.other]
+        return "\(indent)memory of \(algorithm) \(layers) batch \(batchSize): peak RSS \(mib(peakRSSBytes)), "
+            + "analytic minimum \(mib(planTotal)) (RSS \(rssOverPlan >= 0 ? "+" : "")\(mib(rssOverPlan)))\n"
+            + indent + "  ledger peak / analytic: " + TensorCategory.allCases.map(\.rawValue).map {
+                "\($0) \(mib(ledgerPeak[$0] ?? 0)) / \(mib(planned[$0] ?? 0))"
+            }.joined(separator: ", ")
+    }
+
+    public static func table(_ results: [MemoryUse]) -> String {
+        let mib = { (b: Int) in String(format: "%9.1f", Double(b) / 1_048_576) }
+        var lines = ["", "config                       peak RSS MiB  analytic MiB  RSS-analytic  activations MiB (ledger / analytic)"]
+        for m in results {
+            let name = "\(m.algorithm) \(m.layers) b\(m.batchSize)".padding(toLength: 27, withPad: " ", startingAt: 0)
+            lines.append("\(name)  \(mib(m.peakRSSBytes))     \(mib(m.planTotal))     \(mib(m.rssOverPlan))  "
+                         + "\(mib(m.ledgerPeak["activations"] ?? 0)) / \(mib(m.plan.activations))")
+        }
+        return lines.joined(separator: "\n")
+    }
+}
+
+extension RecorderOverhead {
+    public func text(dataset: String, interval: Double) -> String {
+        [
+            "recorder overhead, \(config) on \(dataset), sampling every \(Int(interval * 1000)) ms",
+            "  plain epochs (s):    " + plainSeconds.map { String(format: "%.3f", $0) }.joined(separator: "  "),
+            "  recorded epochs (s): " + recordedSeconds.map { String(format: "%.3f", $0) }.joined(separator: "  "),
+            String(format: "  overhead (median recorded / median plain - 1): %+.2f%%  (%d samples written)", 100 * overhead, samplesWritten),
+            "  recorder threads' CPU (s):  " + recorderCPUSeconds.map { String(format: "%.3f", $0) }.joined(separator: "  "),
+            String(format: "  recorder threads' CPU over the time they ran (median): %.2f%%", 100 * recorderCPUShare),
+        ].joined(separator: "\n")
+    }
+}

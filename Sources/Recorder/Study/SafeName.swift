@@ -1,0 +1,23 @@
+/// Names that become parts of paths (a study's database and report
+/// folder, shard files) or of arm labels: letters, digits and - _ . only
+/// (arms may carry a grid suffix "[layers=4x2000,batch-size=100]"), not
+/// starting with a dot, at most 100 characters.
+public enum SafeName {
+    public static func problem(_ name: String, gridSuffix: Bool = false) -> String? {
+        var base = Substring(name)
+        if gridSuffix, let open = name.firstIndex(of: "["), name.hasSuffix("]") {
+            let suffix = name[name.index(after: open)..<name.index(before: name.endIndex)]
+            guard suffix.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-_.=,".contains($0)) }) else {
+                return "grid values may hold only letters, digits and - _ . = ,"
+            }
+            base = name[..<open]
+        }
+        if base.isEmpty { return "a name is needed" }
+        if base.count > 100 { return "at most 100 characters" }
+        if base.hasPrefix(".") { return "may not start with '.'" }
+        guard base.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-_.".contains($0)) }) else {
+            return "use only letters, digits, '-', '_' and '.'"
+        }
+        return nil
+    }
+}
