@@ -1,7 +1,7 @@
 // swift-tools-version: 6.1
 import PackageDescription
 
-// Layout and module boundaries: see ARCHITECTURE notes in README.md.
+// Layout, module boundaries and where to add things: docs/architecture.md.
 // Nothing imports upward: Tensor <- Datasets <- Training <- Recorder <- ffbench.
 let package = Package(
     name: "ffbench",
@@ -24,16 +24,16 @@ let package = Package(
 
         .target(name: "Tensor", dependencies: ["CBLAS"]),
         .target(name: "Datasets", dependencies: ["Tensor", "CZlib"]),
-        .target(name: "Training", dependencies: ["Tensor", "Datasets"]),
+        .target(name: "Training", dependencies: ["Tensor", "Datasets", "Exports"]),
         .target(name: "RunStore", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
         .target(name: "Charts", dependencies: ["CCairo", "CPangoCairo"]),
         .target(name: "Exports"),
         .target(name: "Analysis", dependencies: ["RunStore"]),
         .target(name: "Reports", dependencies: ["Analysis", "Charts", "RunStore", "Exports", "CCairo", "CPangoCairo",
                                                 .product(name: "Mustache", package: "swift-mustache")]),
-        .target(name: "Recorder", dependencies: ["Tensor", "Training", "Datasets", "RunStore",
+        .target(name: "Recorder", dependencies: ["Tensor", "Training", "Datasets", "RunStore", "Exports",
                                                  .product(name: "Yams", package: "Yams")]),
-        .target(name: "Benchmarks", dependencies: ["Tensor", "Datasets", "Training", "RunStore", "Recorder", "Analysis", "Reports"]),
+        .target(name: "Benchmarks", dependencies: ["Tensor", "Datasets", "Training", "RunStore", "Recorder", "Analysis", "Reports", "Exports"]),
         .executableTarget(
             name: "ffbench",
             dependencies: [
@@ -49,6 +49,9 @@ let package = Package(
         .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "RunStore"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ChartsTests", dependencies: ["Charts"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "RunStore", "Analysis", "CCairo"]),
+        .testTarget(name: "RecorderTests", dependencies: ["Recorder", "RunStore", "Training"]),
+        .testTarget(name: "ExportsTests", dependencies: ["Exports"]),
+        .testTarget(name: "BenchmarksTests", dependencies: ["Benchmarks", "Training"]),
         .testTarget(name: "CLITests", dependencies: ["ffbench", "RunStore", "Recorder"]),
     ],
     swiftLanguageModes: [.v6]

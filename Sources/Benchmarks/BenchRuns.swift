@@ -1,3 +1,4 @@
+import Exports
 import Analysis
 import Datasets
 import Foundation
@@ -31,11 +32,8 @@ extension TrainingBench {
         }
         if database != nil {
             let store = try RunStore.open(path)
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys]
-            try store.insert(events: try results.map { r in
-                EventRecord(runID: r.recordedRunID, t: r.recordedEpochSeconds, kind: "bench",
-                            message: String(decoding: try encoder.encode(r), as: UTF8.self))
+            try store.insert(events: results.map { r in
+                EventRecord(runID: r.recordedRunID, t: r.recordedEpochSeconds, kind: "bench", message: JSONOutput.line(r))
             })
         }
         return results

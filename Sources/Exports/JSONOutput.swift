@@ -11,6 +11,11 @@ public enum JSONOutput {
         return e
     }
 
+    /// One line, sorted keys: what a database column or a child process receives.
+    public static func line<T: Encodable>(_ value: T) -> String {
+        (try? encoder(pretty: false).encode(value)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+    }
+
     /// Pretty text with a final newline.
     public static func string<T: Encodable>(_ value: T, pretty: Bool = true) throws -> String {
         String(decoding: try encoder(pretty: pretty).encode(value), as: UTF8.self) + (pretty ? "\n" : "")

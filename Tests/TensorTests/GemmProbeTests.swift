@@ -12,12 +12,21 @@ import Testing
         probe.start()
         BLAS.gemm(a, b, into: c)
         BLAS.gemm(a, transposeA: true, a, into: t)
+        // A product big enough to take measurable time: the probe's seconds
+        // are its calls' own, so within the wall time around them.
+        let big = Matrix(rows: 256, cols: 256, category: .other, ledger: Ledger())
+        let out = Matrix(rows: 256, cols: 256, category: .other, ledger: Ledger())
+        let wallStart = Monotonic.now()
+        BLAS.gemm(big, big, into: out)
+        let wall = Monotonic.now() - wallStart
         let record = probe.stop()
         BLAS.gemm(a, b, into: c)
         #expect(record.calls == [GemmShape(transposeA: false, transposeB: false, m: 3, n: 5, k: 4),
-                                 GemmShape(transposeA: true, transposeB: false, m: 4, n: 4, k: 3)])
-        #expect(record.flops == 2 * 3 * 5 * 4 + 2 * 4 * 4 * 3)
-        #expect(record.seconds >= 0)
-        #expect(probe.stop().calls.count == 2)
+                                 GemmShape(transposeA: true, transposeB: false, m: 4, n: 4, k: 3),
+                                 GemmShape(transposeA: false, transposeB: false, m: 256, n: 256, k: 256)])
+        let flops: Double = 2 * 3 * 5 * 4 + 2 * 4 * 4 * 3 + 2 * 256 * 256 * 256
+        #expect(Double(record.flops) == flops)
+        #expect(record.seconds > 0 && record.seconds < wall + 0.05, "probe \(record.seconds) s, wall \(wall) s")
+        #expect(probe.stop().calls.count == 3)
     }
 }

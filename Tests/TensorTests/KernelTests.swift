@@ -156,34 +156,4 @@ import Tensor
             #expect(abs(sg - 1 / (1 + exp(-x))) < 1e-7, "sigmoid(\(x))")
         }
     }
-
-    @Test func ffLayerLossMatchesFiniteDifferences() {
-        for (i, (r, c)) in Ref.shapes.enumerated() {
-            for positive in [true, false] {
-                let h = Ref.random(r, c, seed: UInt64(i))
-                for j in 0..<h.count { h.data[j] = max(0, h.data[j]) }
-                let theta = Float(c) * 0.5
-                let dz = Matrix(rows: r, cols: c, category: .other)
-                var goodness = [Float](repeating: 0, count: r)
-                let (loss, correct) = goodness.withUnsafeMutableBufferPointer {
-                    Kernels.ffLayerLoss(activations: h, positive: positive, threshold: theta, scale: 0.25,
-                                        gradient: dz, goodness: $0.baseAddress!)
-                }
-                let h0 = Ref.doubles(h)
-                let sign = positive ? -1.0 : 1.0
-                func rowLoss(_ v: [Double]) -> Double { Ref.softplus(sign * (v.reduce(0) { $0 + $1 * $1 } - Double(theta))) }
-                var expectedLoss = 0.0, expectedCorrect = 0
-                for row in 0..<r {
-                    let v = Array(h0[row * c..<(row + 1) * c])
-                    expectedLoss += rowLoss(v)
-                    if sign * (v.reduce(0) { $0 + $1 * $1 } - Double(theta)) < 0 { expectedCorrect += 1 }
-                    let fd = Ref.gradient(of: { 0.25 * rowLoss($0) }, at: v)
-                    #expect(Ref.maxRelativeError((0..<c).map { Double(dz[row, $0]) }, fd) < 1e-4,
-                            "shape \(r)x\(c) positive=\(positive)")
-                }
-                #expect(abs(loss - expectedLoss) / max(1, expectedLoss) < 1e-5)
-                #expect(correct == expectedCorrect)
-            }
-        }
-    }
 }

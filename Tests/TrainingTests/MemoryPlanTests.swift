@@ -17,7 +17,7 @@ import Tensor
         c.layers = layers
         c.batchSize = batch
         c.ff.stackMemoryMiB = stackMemoryMiB
-        let data = TrainingLoopTests.small
+        let data = try TrainingLoopTests.small
         let ledger = Ledger()
         let loop = try TrainingLoop(config: c, data: data, ledger: ledger)
         let batches = BatchIterator(source: data.train, batchSize: batch, shuffleSeed: 1, dropLast: true, ledger: ledger)
@@ -58,7 +58,7 @@ import Tensor
         #expect(peak[.other] == plan.other)
         // Data held once, as Float32: the images (in the shared ledger here)
         // plus one batch buffer per iterator.
-        let images = (TrainingLoopTests.small.train.count + TrainingLoopTests.small.test.count) * 784 * 4
+        let images = (try TrainingLoopTests.small.train.count + TrainingLoopTests.small.test.count) * 784 * 4
         #expect(peak[.dataset] == plan.dataset - images)
     }
 

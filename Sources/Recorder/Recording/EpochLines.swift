@@ -1,3 +1,4 @@
+import Exports
 import Foundation
 import RunStore
 import Training
@@ -12,10 +13,7 @@ extension EpochLine {
 
     /// One line of JSON (what `ffbench train --format json` prints).
     public var json: String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        return (try? encoder.encode(self)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+        JSONOutput.line(self)
     }
 }
 
@@ -43,7 +41,7 @@ public enum EpochLineReader {
             guard let object = try? JSONSerialization.jsonObject(with: Data(clean.utf8)) as? [String: Any], object["epoch"] != nil else {
                 return .other
             }
-            return .refused("not a valid epoch line (\(describe(error)))")
+            return .refused(fieldProblem(object) ?? "not a valid epoch line (\(describe(error)))")
         }
         if let problem = problem(line) { return .refused(problem) }
         return .epoch(line, warnings: warnings)
@@ -64,6 +62,20 @@ public enum EpochLineReader {
         for (name, v) in [("peak_rss_bytes", l.peakRSSBytes), ("peak_tensor_bytes", l.peakTensorBytes),
                           ("peak_activation_bytes", l.peakActivationBytes)] {
             if let v, v < 0 { return "\(name) \(v): expected 0 or more bytes" }
+        }
+        return nil
+    }
+
+    /// Which field JSONDecoder could not read, in words (it only says "not valid JSON").
+    static func fieldProblem(_ object: [String: Any]) -> String? {
+        let integers: Set<String> = ["epoch", "peak_rss_bytes", "peak_tensor_bytes", "peak_activation_bytes"]
+        for key in EpochLine.keys {
+            guard let value = object[key], !(value is NSNull) else { continue }
+            guard let n = value as? NSNumber, !String(describing: type(of: value)).contains("Boolean") else { return "\(key): expected a number" }
+            if integers.contains(key) {
+                let d = n.doubleValue
+                guard d == d.rounded(), abs(d) < 9.2e18 else { return "\(key) \(n): expected a whole number below 2^63" }
+            }
         }
         return nil
     }

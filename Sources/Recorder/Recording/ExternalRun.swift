@@ -1,3 +1,4 @@
+import Exports
 import Datasets
 import Foundation
 import RunStore
@@ -44,12 +45,10 @@ public struct ExternalRun: Sendable {
     }
 
     func record(host: HostInfo) -> RunRecord {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
         return RunRecord(study: study, arm: arm, label: label, algorithm: algorithm ?? "external",
                          dataset: dataset.flatMap { try? DatasetID(parsing: $0).rawValue }, layers: layers,
                          batchSize: batchSize, epochs: epochs, seed: seed,
-                         hostJSON: (try? encoder.encode(host)).map { String(decoding: $0, as: UTF8.self) },
+                         hostJSON: JSONOutput.line(host),
                          hostname: host.hostname, pid: Int(getpid()), command: command.joined(separator: " "),
                          sampleInterval: sampleInterval, framework: framework ?? "external")
     }

@@ -1,3 +1,4 @@
+import Exports
 import Foundation
 import RunStore
 import Tensor
@@ -33,10 +34,8 @@ extension RunRecord {
     /// The run row for an in-process training run.
     public static func training(config: TrainingConfig, dataset: String, parameterCount: Int,
                                 options: RecordingOptions, host: HostInfo) -> RunRecord {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        let configJSON = (try? encoder.encode(config)).map { String(decoding: $0, as: UTF8.self) }
-        let hostJSON = (try? encoder.encode(host)).map { String(decoding: $0, as: UTF8.self) }
+        let configJSON = JSONOutput.line(config)
+        let hostJSON = JSONOutput.line(host)
         return RunRecord(study: options.study, arm: options.arm, algorithm: config.algorithm.rawValue, dataset: dataset,
                          layers: config.layers, batchSize: config.batchSize, epochs: config.epochs,
                          seed: Int64(bitPattern: config.seed), parameterCount: parameterCount, configJSON: configJSON,

@@ -1,3 +1,4 @@
+import Exports
 import Foundation
 import RunStore
 import Training
@@ -229,10 +230,7 @@ extension StudySpec {
         }
         let arms = Dictionary(self.arms.map { a in (a.name, Dictionary(a.options.map { ($0.name, $0.value) }, uniquingKeysWith: { _, b in b })) },
                               uniquingKeysWith: { a, _ in a })
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        let json = (try? encoder.encode(Summary(dataset: dataset, epochs: epochs, seeds: seeds, arms: arms, spec: text)))
-            .map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+        let json = JSONOutput.line(Summary(dataset: dataset, epochs: epochs, seeds: seeds, arms: arms, spec: text))
         return StudyRecord(name: name, baseline: baseline, targetError: targetError, equivalenceMargin: equivalenceMargin,
                            pilotCV: pilotCV, smallestEffect: smallestEffect, specJSON: json)
     }

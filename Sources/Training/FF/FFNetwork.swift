@@ -350,7 +350,7 @@ public final class FFNetwork: Model {
     private func goodnessLoss(_ l: Int, _ h: Matrix, positive: Bool, _ invB: Float) -> Double {
         let peer = positive && ff.peerNormalization > 0
         if peer { updatePeerMeans(l, h) }
-        let (loss, _) = Kernels.ffLayerLoss(activations: h, positive: positive, threshold: threshold(l),
+        let (loss, _) = FFLoss.layer(activations: h, positive: positive, threshold: threshold(l),
                                             scale: invB, gradient: h, goodness: rowScratch.row(1))
         if peer { addPeerTerm(l, h, invB) }
         return loss

@@ -1,3 +1,4 @@
+import Exports
 import Datasets
 import Foundation
 
@@ -54,9 +55,7 @@ public struct RunSpec: Codable, Sendable, Equatable {
 
     /// The spec as one line of JSON, for a child process.
     public var json: String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        return (try? encoder.encode(self)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+        JSONOutput.line(self)
     }
 
     public static func decode(json: String) throws(TrainingError) -> RunSpec {
