@@ -6,6 +6,7 @@ public enum DatasetError: Error, CustomStringConvertible, Equatable {
     case missingFile(path: String)
     case unreadable(path: String, reason: String)
     case corruptCompressed(path: String, reason: String)
+    case tooLarge(path: String, limit: Int)
     case badMagic(path: String, expected: UInt32, found: UInt32)
     case badDimensions(path: String, expected: String, found: String)
     case sizeMismatch(path: String, expected: Int, found: Int)
@@ -27,6 +28,8 @@ public enum DatasetError: Error, CustomStringConvertible, Equatable {
             return "\(path): file missing"
         case .unreadable(let path, let reason):
             return "\(path): cannot read: \(reason)"
+        case .tooLarge(let path, let limit):
+            return "\(path): larger than expected (more than \(limit) bytes once decompressed); the file is damaged or not this data set's"
         case .corruptCompressed(let path, let reason):
             return "\(path): corrupt gzip data: \(reason)"
         case .badMagic(let path, let expected, let found):

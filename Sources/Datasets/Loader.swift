@@ -62,7 +62,7 @@ public struct DatasetLoader: Sendable {
             let perBatch = count / files.count
             for (b, f) in files.enumerated() {
                 let path = location.paths[f]
-                let bytes = try DataFileReader.read(path: path)
+                let bytes = try DataFileReader.read(path: path, limit: info.files[f].byteCount)
                 _ = try CIFAR.checkBatch(bytes, path: path, expectedCount: perBatch, classes: classes)
                 try checkHash(bytes, info.files[f], path)
                 bytes.withUnsafeBufferPointer { p in
@@ -79,10 +79,10 @@ public struct DatasetLoader: Sendable {
             let imagePath = location.paths[imageIndex], labelPath = location.paths[labelIndex]
             // Structure of both files first, so the error names what is wrong
             // with a file rather than only that its hash differs.
-            let imageBytes = try DataFileReader.read(path: imagePath)
+            let imageBytes = try DataFileReader.read(path: imagePath, limit: info.files[imageIndex].byteCount)
             let (n, offset) = try IDX.checkImages(imageBytes, path: imagePath, rows: info.imageShape.0,
                                                   cols: info.imageShape.1, expectedCount: count)
-            let labelBytes = try DataFileReader.read(path: labelPath)
+            let labelBytes = try DataFileReader.read(path: labelPath, limit: info.files[labelIndex].byteCount)
             let (_, labelOffset) = try IDX.checkLabels(labelBytes, path: labelPath, expectedCount: count, classes: classes)
             try checkHash(imageBytes, info.files[imageIndex], imagePath)
             try checkHash(labelBytes, info.files[labelIndex], labelPath)

@@ -1,6 +1,63 @@
+import Foundation
 import GRDB
 
 extension RunStore {
+    /// Merges `sources` into `output` all or nothing: every source is
+    /// checked first (a damaged one is named), the result is built under a
+    /// temporary name beside `output` (from a copy of it when it exists) and
+    /// renamed into place only when every source went in. A failure leaves
+    /// `output` as it was, or absent; no source may be the output itself.
+    /// - Returns: runs added per source.
+    public static func merge(_ sources: [String], into output: String) throws(RunStoreError) -> [(source: String, added: Int)] {
+        for source in sources {
+            let checked = try openExisting(source)
+            let verdict = try checked.integrityCheck()
+            guard verdict == "ok" else { throw .damaged(path: source, detail: String(verdict.prefix(80))) }
+            if sameFile(source, output) { throw .refused(path: source, message: "is the merge's output: merge into another file") }
+        }
+        let temporary = URL(fileURLWithPath: output).deletingLastPathComponent()
+            .appendingPathComponent(".\(URL(fileURLWithPath: output).lastPathComponent).merging-\(getpid())").path
+        func clean(_ path: String) { for suffix in ["", "-wal", "-shm"] { unlink(path + suffix) } }
+        clean(temporary)
+        var added: [(String, Int)] = []
+        do {
+            if FileManager.default.fileExists(atPath: output) {
+                let current = try openExisting(output)
+                try current.readOutsideTransaction { db in try db.execute(sql: "VACUUM INTO ?", arguments: [temporary]) }
+            }
+            try checkFile(output, forWriting: true)
+            do {
+                let target = try open(temporary)
+                for source in sources { added.append((source, try target.merge(from: source))) }
+                try target.close()
+            }
+            // The old file's WAL belongs to it, not to the new one.
+            for suffix in ["-wal", "-shm"] { unlink(output + suffix) }
+            guard rename(temporary, output) == 0 else {
+                throw RunStoreError.database(path: output, message: "cannot write (\(String(cString: strerror(errno))))")
+            }
+        } catch {
+            clean(temporary)
+            throw describe(error, path: output)
+        }
+        return added
+    }
+
+    /// Whether two paths name one file (the same device and inode).
+    static func sameFile(_ a: String, _ b: String) -> Bool {
+        var sa = stat(), sb = stat()
+        guard stat(a, &sa) == 0, stat(b, &sb) == 0 else { return false }
+        return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino
+    }
+
+    /// Checkpoints and closes the database: its WAL is folded into the file.
+    func close() throws(RunStoreError) {
+        do {
+            if !isReadOnly { try pool.writeWithoutTransaction { try $0.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") } }
+            if let p = pool as? DatabasePool { try p.close() } else if let q = pool as? DatabaseQueue { try q.close() }
+        } catch { throw Self.describe(error, path: path) }
+    }
+
     /// Copies every run of `source` that this database does not already
     /// hold (by id), with its epochs, samples and events, and the studies'
     /// declared plans it lacks. Idempotent: merging the same file twice adds
@@ -8,7 +65,7 @@ extension RunStore {
     /// is (its missing columns stay NULL), never upgraded.
     /// - Returns: how many runs were added.
     @discardableResult
-    public func merge(from source: String) throws(RunStoreError) -> Int {
+    func merge(from source: String) throws(RunStoreError) -> Int {
         let other = try RunStore.openExisting(source)
         let count: Int
         do {

@@ -151,6 +151,7 @@ public final class RunStore: Sendable {
             case .SQLITE_NOTADB: return .notSQLite(path: path)
             case .SQLITE_READONLY: return .readOnly(path: path)
             case .SQLITE_FULL: return .database(path: path, message: "disk full")
+            case .SQLITE_CORRUPT: return .damaged(path: path, detail: e.message ?? "malformed")
             default: return .database(path: path, message: e.message ?? "\(e.resultCode)")
             }
         }
@@ -165,6 +166,14 @@ public final class RunStore: Sendable {
 
     func read<T>(_ body: (Database) throws -> T) throws(RunStoreError) -> T {
         do { return try pool.read(body) } catch { throw Self.describe(error, path: path) }
+    }
+
+    /// A read outside any transaction (what VACUUM INTO needs).
+    func readOutsideTransaction<T>(_ body: (Database) throws -> T) throws(RunStoreError) -> T {
+        do {
+            if let q = pool as? DatabaseQueue { return try q.inDatabase(body) }
+            return try pool.unsafeReentrantRead(body)
+        } catch { throw Self.describe(error, path: path) }
     }
 
     /// Whether a table or a column exists: a store opened read-only may be

@@ -6,6 +6,10 @@ public enum RunStoreError: Error, CustomStringConvertible, Equatable {
     case missing(path: String)
     case unknownRun(path: String, id: String)
     case database(path: String, message: String)
+    /// The file's content is damaged (bad input, not a failing machine).
+    case damaged(path: String, detail: String)
+    /// A request that cannot be done as asked (e.g. merging a file into itself).
+    case refused(path: String, message: String)
 
     public var description: String {
         switch self {
@@ -16,6 +20,8 @@ public enum RunStoreError: Error, CustomStringConvertible, Equatable {
         case .missing(let path): "\(path): no such database"
         case .unknownRun(let path, let id): "\(path): no run with id '\(id)'"
         case .database(let path, let message): "\(path): \(message)"
+        case .damaged(let path, let detail): "\(path): the database is damaged (\(detail))"
+        case .refused(let path, let message): "\(path): \(message)"
         }
     }
 

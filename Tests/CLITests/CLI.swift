@@ -31,7 +31,9 @@ enum CLI {
         let stderr: String
     }
 
-    static func run(_ args: [String], environment: [String: String] = [:], directory: String? = nil) throws -> Result {
+    /// - Parameter timeout: seconds before the process is killed (its status is then 137).
+    static func run(_ args: [String], environment: [String: String] = [:], directory: String? = nil,
+                    timeout: Double? = nil) throws -> Result {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: binary)
         p.arguments = args
@@ -44,6 +46,10 @@ enum CLI {
         p.standardOutput = out
         p.standardError = err
         try p.run()
+        if let timeout {
+            let pid = p.processIdentifier
+            DispatchQueue.global().asyncAfter(deadline: .now() + timeout) { kill(pid, SIGKILL) }
+        }
         // Drain both pipes concurrently so a chatty child cannot block.
         nonisolated(unsafe) var errData = Data()
         let reader = Thread { errData = err.fileHandleForReading.readDataToEndOfFile() }

@@ -48,6 +48,17 @@ import Testing
         (["--softmax-head", "no"], "--negatives 'hard'"),
         (["--softmax-head", "no", "--negatives", "random", "--predict", "softmax"], "--predict 'softmax'"),
         (["--softmax-head", "maybe"], "--softmax-head"),
+        // Non-finite and out-of-range numbers are refused at the boundary, never run at chance.
+        (["--lr", "inf"], "--lr 'inf'"),
+        (["--lr", "1e400"], "--lr '1e400'"),
+        (["--weight-decay", "nan"], "--weight-decay 'nan'"),
+        (["--label-value", "inf"], "--label-value 'inf'"),
+        (["--threshold", "-1"], "--threshold '-1'"),
+        (["--peer-normalization", "-5"], "--peer-normalization '-5'"),
+        (["--threads", "100000"], "--threads 100000"),
+        (["--epochs", "9223372036854775807"], "--epochs 9223372036854775807"),
+        (["--seed", "-1"], "--seed '-1'"),
+        (["--lr"], "--lr: expected a value"),
     ])
     func badInputIsOneLineAndStatusTwo(args: [String], mentions: String) throws {
         let r = try CLI.run(["train", "--epochs", "1"] + args)

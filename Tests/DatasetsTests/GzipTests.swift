@@ -54,4 +54,30 @@ import Testing
             try DataFileReader.read(path: "/nonexistent/ffbench/file")
         }
     }
+
+    /// A gzip bomb and a trailer that claims 4 GiB stop at the size the
+    /// catalog expects, with one line, instead of inflating to gigabytes.
+    @Test func inflationStopsAtTheExpectedSize() throws {
+        let dir = Fixtures.temporaryDirectory()
+        Fixtures.write([UInt8](repeating: 0, count: 50_000_000), to: dir + "/bomb")
+        Fixtures.gzip(dir + "/bomb")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: dir + "/bomb.gz")).count < 100_000)
+        #expect(throws: DatasetError.tooLarge(path: dir + "/bomb.gz", limit: 1_000_000)) {
+            try DataFileReader.read(path: dir + "/bomb.gz", limit: 1_000_000)
+        }
+        // The same file, its ISIZE trailer rewritten to 0xFFFFFFFF: the hint is not trusted.
+        var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: dir + "/bomb.gz")))
+        for k in 1...4 { bytes[bytes.count - k] = 0xff }
+        Fixtures.write(bytes, to: dir + "/liar.gz")
+        #expect(throws: DatasetError.tooLarge(path: dir + "/liar.gz", limit: 1_000_000)) {
+            try DataFileReader.read(path: dir + "/liar.gz", limit: 1_000_000)
+        }
+        // A raw file larger than expected is refused before it is read.
+        Fixtures.write([UInt8](repeating: 1, count: 2_000_000), to: dir + "/raw")
+        #expect(throws: DatasetError.tooLarge(path: dir + "/raw", limit: 1_000_000)) {
+            try DataFileReader.read(path: dir + "/raw", limit: 1_000_000)
+        }
+        // Within the limit, the bytes as before.
+        #expect(try DataFileReader.read(path: dir + "/bomb.gz", limit: 50_000_000).count == 50_000_000)
+    }
 }

@@ -4,34 +4,43 @@ import Foundation
 /// Reads a data file whole, inflating it when it is gzip-compressed
 /// (detected by its magic bytes, not its name).
 public enum DataFileReader {
-    public static func read(path: String) throws(DatasetError) -> [UInt8] {
+    /// - Parameter limit: the most bytes the file may hold (decompressed):
+    ///   a larger file, or a gzip stream that inflates past it, is refused
+    ///   as soon as that is known, so a damaged or hostile file cannot take
+    ///   gigabytes of memory.
+    public static func read(path: String, limit: Int = Int.max) throws(DatasetError) -> [UInt8] {
         guard FileManager.default.fileExists(atPath: path) else { throw .missingFile(path: path) }
+        let onDisk = ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.intValue ?? 0
+        // A compressed file is smaller than what it holds; a raw one is exactly it.
+        if onDisk > limit { throw .tooLarge(path: path, limit: limit) }
         let raw: Data
         do { raw = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
             throw .unreadable(path: path, reason: (error as NSError).localizedDescription)
         }
         if raw.count >= 2 && raw[raw.startIndex] == 0x1f && raw[raw.startIndex + 1] == 0x8b {
-            return try gunzip(raw, path: path)
+            return try gunzip(raw, path: path, limit: limit)
         }
         return [UInt8](raw)
     }
 
-    public static func gunzip(_ data: Data, path: String) throws(DatasetError) -> [UInt8] {
+    public static func gunzip(_ data: Data, path: String, limit: Int = Int.max) throws(DatasetError) -> [UInt8] {
         let result: Result<[UInt8], DatasetError> = data.withUnsafeBytes { p in
-            Result { () throws(DatasetError) in try gunzip(p, path: path) }
+            Result { () throws(DatasetError) in try gunzip(p, path: path, limit: limit) }
         }
         return try result.get()
     }
 
     /// Inflates one or more concatenated gzip members. zlib checks each
     /// member's CRC-32 and length, so corruption cannot pass silently.
-    public static func gunzip(_ input: UnsafeRawBufferPointer, path: String) throws(DatasetError) -> [UInt8] {
-        // The trailer's ISIZE (size mod 2^32) is a good first capacity.
+    public static func gunzip(_ input: UnsafeRawBufferPointer, path: String, limit: Int = Int.max) throws(DatasetError) -> [UInt8] {
+        // The trailer's ISIZE (size mod 2^32) is a good first capacity, but
+        // only a hint: it is never trusted past the limit.
         var capacity = 1 << 16
         if input.count >= 4 {
             let isize = Int(input.loadUnaligned(fromByteOffset: input.count - 4, as: UInt32.self).littleEndian)
             capacity = max(capacity, isize)
         }
+        if limit < Int.max { capacity = min(capacity, limit + 1) }
         var out = [UInt8](repeating: 0, count: capacity)
         var produced = 0
         var stream = z_stream()
@@ -41,7 +50,11 @@ public enum DataFileReader {
         defer { inflateEnd(&stream) }
         var consumed = 0
         while true {
-            if produced == out.count { out.append(contentsOf: repeatElement(0, count: out.count)) }
+            if produced > limit { throw .tooLarge(path: path, limit: limit) }
+            if produced == out.count {
+                let grow = limit < Int.max ? min(out.count, limit + 1 - out.count) : out.count
+                out.append(contentsOf: repeatElement(0, count: max(grow, 1)))
+            }
             let status: Int32 = out.withUnsafeMutableBytes { o in
                 stream.next_in = UnsafeMutablePointer(mutating: input.baseAddress!.assumingMemoryBound(to: Bytef.self)) + consumed
                 stream.avail_in = uInt(input.count - consumed)
@@ -55,6 +68,7 @@ public enum DataFileReader {
             }
             switch status {
             case Z_STREAM_END:
+                if produced > limit { throw .tooLarge(path: path, limit: limit) }
                 // Another member may follow (gzip allows concatenation).
                 if consumed < input.count, input[consumed] == 0x1f {
                     inflateReset(&stream)

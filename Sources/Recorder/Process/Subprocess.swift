@@ -96,26 +96,38 @@ public final class Subprocess: @unchecked Sendable {
 }
 
 /// Reads lines from a file handle (a child's stdout) until end of file.
+/// Linear in what it reads, however long a line is: a chunk is searched
+/// for a newline once, never the whole buffer again.
 public struct LineReader {
     let handle: FileHandle
-    var buffer = Data()
+    var buffer = [UInt8]()
+    /// Where the next line starts, and how far the buffer has been searched.
+    var start = 0, searched = 0
 
     public init(_ handle: FileHandle) { self.handle = handle }
 
     public mutating func next() -> String? {
         while true {
-            if let newline = buffer.firstIndex(of: 0x0A) {
-                let line = buffer[buffer.startIndex..<newline]
-                buffer.removeSubrange(buffer.startIndex...newline)
-                return String(decoding: line, as: UTF8.self)
+            if let newline = buffer[searched...].firstIndex(of: 0x0A) {
+                let line = String(decoding: buffer[start..<newline], as: UTF8.self)
+                start = newline + 1
+                searched = start
+                // Drop consumed bytes now and then, not on every line.
+                if start > 1 << 16 && start > buffer.count / 2 {
+                    buffer.removeFirst(start)
+                    searched -= start
+                    start = 0
+                }
+                return line
             }
+            searched = buffer.count
             let chunk = handle.availableData
             if chunk.isEmpty {
-                guard !buffer.isEmpty else { return nil }
-                defer { buffer.removeAll() }
-                return String(decoding: buffer, as: UTF8.self)
+                guard start < buffer.count else { return nil }
+                defer { buffer.removeAll(); start = 0; searched = 0 }
+                return String(decoding: buffer[start...], as: UTF8.self)
             }
-            buffer.append(chunk)
+            buffer.append(contentsOf: chunk)
         }
     }
 }

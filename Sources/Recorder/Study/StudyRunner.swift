@@ -52,7 +52,13 @@ public final class StudyRunner {
             let args = [executable, "train", "--spec-json", try spec.spec(of: run).json] + extraArguments
                 + ["--db", store.path, "--study", spec.name, "--arm", run.arm, "--format", "json",
                    "--sample-interval", spec.sampleInterval]
-            let child = try Subprocess(args, captureOutput: true)
+            // Its own process group, killed by the kernel if this runner dies:
+            // a killed study leaves no run training on unseen.
+            let child = try Subprocess(args, captureOutput: true, ownGroup: true)
+            let forwarder = Sampler(interval: 0.05) { [stop, child] in
+                if stop.requested { child.signalGroup(stop.receivedSignal) }
+            }
+            defer { forwarder.stop() }
             var reader = LineReader(child.output!)
             let decoder = JSONDecoder()
             while let line = reader.next() {

@@ -7,6 +7,8 @@ struct MergeCommand: ParsableCommand {
         abstract: "Combine run databases from several machines into one, without duplicating runs.",
         discussion: """
         Runs are matched by id: merging the same file twice adds nothing the second time.
+        All or nothing: a damaged source, a full disk or a kill leaves the output as it
+        was (or absent); the merged file is renamed into place only when complete.
 
         Example:
           ffbench merge laptop.sqlite server.sqlite -o Runs/all.sqlite
@@ -21,9 +23,7 @@ struct MergeCommand: ParsableCommand {
     }
 
     func run() throws {
-        let target = try RunStore.open(output)
-        for source in sources {
-            let added = try target.merge(from: source)
+        for (source, added) in try RunStore.merge(sources, into: output) {
             print("\(source): \(added) run\(added == 1 ? "" : "s") added")
         }
     }

@@ -1,0 +1,154 @@
+import Foundation
+import Recorder
+import RunStore
+import Testing
+import Training
+
+/// Seeded fuzzing of everything a user types or feeds in: option values,
+/// study specs, CSV files and epoch lines. Whatever comes in, ffbench
+/// answers with exit 0, 1 or 2, one line on stderr when it refuses, no
+/// runtime trap, no hang, and no row in any database for rejected input.
+/// Cases are judged against the library's own parsers (what they refuse,
+/// the command line must refuse the same way) and time-boxed.
+@Suite(.serialized) struct FuzzTests {
+    struct Rng {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+        mutating func pick<T>(_ xs: [T]) -> T { xs[Int(next() % UInt64(xs.count))] }
+        mutating func chance(_ p: Double) -> Bool { Double(next() >> 11) * 0x1.0p-53 < p }
+    }
+
+    static let nasty = ["", " ", "nan", "NaN", "inf", "-inf", "Infinity", "1e400", "-1e400", "-1", "0", "-0", "abc", "9223372036854775807",
+                        "-9223372036854775808", "18446744073709551616", "1.5.3", "0x10", "1e-400", "😀", "2x", "x2", "0x0", "65x10",
+                        "4x2000000", "784-", "-784", "1,5", "[1]", "{a: 1}", "\"quoted\"", "yes please", "\\", "../../etc", "1" + String(repeating: "0", count: 40)]
+
+    /// A trap or a kill by the time limit: Foundation's Process reports a
+    /// signal by its number (SIGILL 4, SIGTRAP 5, SIGABRT 6, SIGKILL 9, SIGSEGV 11),
+    /// a shell by 128 + it.
+    static func crashed(_ status: Int32) -> Bool { [4, 5, 6, 9, 11, 132, 133, 134, 137, 139].contains(status) }
+
+    static func checkRefusal(_ r: CLI.Result, _ what: String, into counts: inout [String: Int]) {
+        #expect(!crashed(r.status), "\(what): status \(r.status) \(r.stderr.suffix(300))")
+        #expect(r.status == 1 || r.status == 2, "\(what): status \(r.status)")
+        let lines = r.stderr.split(separator: "\n", omittingEmptySubsequences: true)
+        #expect(lines.count == 1, "\(what): \(lines.count) lines on stderr: \(r.stderr.prefix(300))")
+        #expect(!r.stderr.contains("Fatal error") && !r.stderr.contains("NSCocoaErrorDomain"), "\(what): \(r.stderr)")
+        counts["status \(r.status)", default: 0] += 1
+    }
+
+    @Test func malformedInputNeverTrapsHangsOrStores() throws {
+        var rng = Rng(state: 20_261_201)
+        let dir = CLI.temporaryDirectory()
+        var counts: [String: Int] = [:]
+
+        // 1. Option values of `train`, refused before anything is stored.
+        let names = RunOptions.all.map(\.name) + ["frobnicate", "epoch", "--", "seeds"]
+        var options = 0
+        while options < 120 {
+            let name = rng.pick(names), value = rng.pick(Self.nasty)
+            let args = ["--epochs", "1", "--\(name)", value]
+            let accepted = (try? RunSpec.resolve(RunOptions.parse(arguments: args))) != nil
+            if accepted { continue } // a valid run would train; the fuzz is for refusals
+            let db = dir + "/train-\(options).sqlite"
+            let r = try CLI.run(["train"] + args + ["--db", db], timeout: 30)
+            Self.checkRefusal(r, "train \(args)", into: &counts)
+            #expect(!FileManager.default.fileExists(atPath: db), "train \(args) created \(db)")
+            options += 1
+        }
+        counts["option values"] = options
+
+        // 2. Study specs, mutated from a valid one.
+        let valid = ["study: fuzz", "dataset: mnist", "epochs: 1", "seeds: [1, 2]", "options: {layers: 2x32, batch-size: 500}",
+                     "grid: {lr: [0.01, 0.02]}", "arms:", "  ff: {algorithm: ff}", "  bp: {algorithm: bp}"]
+        var specs = 0
+        while specs < 120 {
+            var lines = valid
+            for _ in 0..<(1 + Int(rng.next() % 3)) where !lines.isEmpty {
+                let i = Int(rng.next() % UInt64(lines.count))
+                switch rng.next() % 6 {
+                case 0: lines.remove(at: i)
+                case 1: lines[i] = lines[i].replacingOccurrences(of: rng.pick(["1", "2", "mnist", "ff", "2x32", "500", "0.01", "fuzz"]), with: rng.pick(Self.nasty))
+                case 2: lines.insert(rng.pick(["colour: red", "  cnn: {algorithm: cnn}", "seeds: -1", "epochs: 9223372036854775807",
+                                               "baseline: nope", "target-error: 2", "pilot-cv: -1", "\t- tab", "grid: 5", "arms: []",
+                                               "sample-interval: forever", "  ff: {algorithm: ff, seed: 3}", "study: ..",
+                                               "grid: {epochs: [1, 2], layers: [a, b]}"]), at: i)
+                case 3: lines[i] = String(lines[i].shuffled())
+                case 4: lines[i] += rng.pick([":", " {", " [", " &a", " *b", "\u{0}"])
+                default: lines = Array(lines.prefix(i))
+                }
+            }
+            let text = lines.joined(separator: "\n") + "\n"
+            let path = dir + "/spec-\(specs).yaml"
+            try text.write(toFile: path, atomically: true, encoding: .utf8)
+            let parsed = try? StudySpec.load(path: path)
+            if let parsed, (try? parsed.validate()) != nil { continue } // a valid study would train
+            let db = dir + "/study-\(specs).sqlite"
+            let r = try CLI.run(["study", path, "--db", db, "--out", dir + "/never", "--format", "html"], timeout: 30)
+            Self.checkRefusal(r, "study spec:\n\(text)", into: &counts)
+            #expect(!FileManager.default.fileExists(atPath: db), "a refused spec created \(db):\n\(text)")
+            specs += 1
+        }
+        counts["study specs"] = specs
+
+        // 3. CSV files for `stats`: any outcome but a trap; refusals in one line.
+        var csvs = 0
+        for k in 0..<80 {
+            var rows = ["group,seed,value"]
+            for i in 0..<(Int(rng.next() % 12)) {
+                let g = rng.pick(["a", "b", "a", "b", "c", "\"a\"", "\"b,\"", ""])
+                let v = rng.chance(0.7) ? String(Double(rng.next() % 1000) / 10 + 0.1) : rng.pick(Self.nasty + ["1e155", "-1e155", "1e308"])
+                rows.append("\(g),\(i % 4),\(v)")
+            }
+            if rng.chance(0.2) { rows.append(rng.pick(["\"unterminated", ",,,,", "a,b", "\u{FEFF}x"])) }
+            let path = dir + "/data-\(k).csv"
+            try rows.joined(separator: rng.chance(0.3) ? "\r\n" : "\n").write(toFile: path, atomically: true, encoding: .utf8)
+            let args = rng.pick([["stats", "compare", path, "--group", "group", "--value", "value"],
+                                 ["stats", "compare", path, "--group", "group", "--value", "value", "--paired-by", "seed"],
+                                 ["stats", "compare", path, "--group", "group", "--value", "value", "--estimand", "difference"],
+                                 ["stats", "describe", path, "--value", "value", "--group", "group"]])
+            let r = try CLI.run(args, timeout: 30)
+            #expect(!Self.crashed(r.status), "\(args) on \(rows): status \(r.status) \(r.stderr)")
+            if r.status != 0 { Self.checkRefusal(r, "\(args) on \(rows)", into: &counts) } else { counts["csv accepted", default: 0] += 1 }
+            csvs += 1
+        }
+        counts["csv files"] = csvs
+
+        // 4. Epoch lines from a recorded command: sound ones stored, the rest refused with a warning line each.
+        var lines: [String] = []
+        for _ in 0..<60 {
+            let fields = [("epoch", rng.pick(["1", "0", "-5", "1.5", "\"2\"", "NaN", "9999999999999999999", "3"])),
+                          ("test_error", rng.pick(["0.1", "-3.5", "1.5", "NaN", "Infinity", "null", "\"x\"", "0.02"])),
+                          ("train_seconds", rng.pick(["1", "-1", "1e400", "-Infinity", "0.5"])),
+                          ("peak_rss_bytes", rng.pick(["1000", "1e19", "-1", "1.5", "2000"]))]
+            var object = "{" + fields.filter { _ in rng.chance(0.8) }.map { "\"\($0.0)\": \($0.1)" }.joined(separator: ", ") + "}"
+            if !object.contains("epoch") { object = object.replacingOccurrences(of: "{", with: "{\"epoch\": 4, ") }
+            if rng.chance(0.1) { object = String(object.dropLast()) }
+            lines.append(object)
+        }
+        let expected = lines.map { EpochLineReader.read($0) }
+        let stored = Set(expected.compactMap { if case .epoch(let e, _) = $0 { return e.epoch } else { return nil } })
+        let refused = expected.filter { if case .refused = $0 { return true } else { return false } }.count
+        let warned = expected.filter { if case .epoch(_, let w) = $0 { return !w.isEmpty } else { return false } }.count
+        let script = dir + "/lines.py"
+        try ("import sys\nfor line in open(sys.argv[1]):\n    print(line.rstrip('\\n'), flush=True)\n").write(toFile: script, atomically: true, encoding: .utf8)
+        try (lines.joined(separator: "\n") + "\n").write(toFile: dir + "/lines.txt", atomically: true, encoding: .utf8)
+        let db = dir + "/record.sqlite"
+        let r = try CLI.run(["record", "--db", db, "--", "python3", script, dir + "/lines.txt"], timeout: 60)
+        #expect(r.status == 0 && !Self.crashed(r.status), "\(r.stderr)")
+        let warnings = r.stderr.split(separator: "\n").filter { $0.contains("warning:") }
+        #expect(warnings.count == refused + warned, "\(warnings.count) warnings for \(refused) refused and \(warned) repaired lines")
+        let store = try RunStore.openExisting(db)
+        let epochs = try store.epochs(try #require(try store.runs().first).id)
+        #expect(Set(epochs.map(\.epoch)) == stored, "stored \(epochs.map(\.epoch)) expected \(stored.sorted())")
+        counts["epoch lines"] = lines.count
+        counts["epoch lines refused"] = refused
+        counts["epoch lines with NaN kept as missing"] = warned
+        print("fuzz counts: \(counts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))")
+    }
+}
