@@ -42,8 +42,16 @@ enum Renderer {
         var frame = Frame(left: font * 5.2, top: top, width: size.width - font * 5.2 - 8,
                           height: size.height - top - font * 4.2, xMin: xMin, xMax: xMax, yMin: yMin, yMax: yMax)
         let corner = legendCorner(chart, frame: frame, cr: cr)
-        // Reference-line labels sit at the right end, inside the plot.
         if corner == nil { frame.width -= legendWidth + 8 } // legend outside, on the right
+        // Category labels wider than their slot are drawn slanted, with room made below the plot.
+        let labelSizes = categories.map { measure(cr, $0, size: font) }
+        let slant = !categories.isEmpty && (labelSizes.map(\.width).max() ?? 0) > 0.95 * frame.width / Double(categories.count)
+        if slant {
+            let drop = (labelSizes.map { $0.width * 0.64 + $0.height * 0.77 }.max() ?? 0) - font * 1.6
+            frame.height -= max(0, drop)
+        } else if let tallest = labelSizes.map(\.height).max(), tallest > font * 1.6 {
+            frame.height -= tallest - font * 1.3 // labels of two or more lines
+        }
 
         // Title and axis labels.
         if let title = chart.title { text(cr, title, x: frame.left + frame.width / 2, y: 3, size: font + 1, anchor: .topCenter, bold: true) }
@@ -65,7 +73,16 @@ enum Renderer {
         let xStep = xTicks.count > 1 ? xTicks[1] - xTicks[0] : 1
         for (i, t) in xTicks.enumerated() {
             let label = !categories.isEmpty ? categories[i] : logLog ? Ticks.logLabel(t) : Ticks.label(t, step: xStep)
-            text(cr, label, x: frame.x(t), y: frame.top + frame.height + 3, size: font, anchor: .topCenter)
+            if slant {
+                // Rotated 40° about the label's top-right corner, which sits under the tick.
+                cairo_save(cr)
+                cairo_translate(cr, frame.x(t) + 3, frame.top + frame.height + 3)
+                cairo_rotate(cr, -40 * Double.pi / 180)
+                text(cr, label, x: 0, y: 0, size: font, anchor: .topRight)
+                cairo_restore(cr)
+            } else {
+                text(cr, label, x: frame.x(t), y: frame.top + frame.height + 3, size: font, anchor: .topCenter)
+            }
         }
         cairo_set_source_rgb(cr, 0, 0, 0)
         cairo_set_line_width(cr, 0.6)
@@ -392,7 +409,7 @@ enum Renderer {
 
     // MARK: - Text (Pango)
 
-    enum Anchor { case topCenter, bottomCenter, middleLeft, middleRight }
+    enum Anchor { case topCenter, topRight, bottomCenter, middleLeft, middleRight }
 
     static func layout(_ cr: OpaquePointer, _ string: String, size: Double, bold: Bool = false) -> OpaquePointer {
         let layout = pango_cairo_create_layout(cr)!
@@ -423,6 +440,7 @@ enum Renderer {
         let (dx, dy): (Double, Double)
         switch anchor {
         case .topCenter: (dx, dy) = (-width / 2, 0)
+        case .topRight: (dx, dy) = (-width, 0)
         case .bottomCenter: (dx, dy) = (-width / 2, -height)
         case .middleLeft: (dx, dy) = (0, -height / 2)
         case .middleRight: (dx, dy) = (-width, -height / 2)
