@@ -8,7 +8,9 @@ extension RunStore {
     /// renamed into place only when every source went in. A failure leaves
     /// `output` as it was, or absent; no source may be the output itself.
     /// - Returns: runs added per source.
-    public static func merge(_ sources: [String], into output: String) throws(RunStoreError) -> [(source: String, added: Int)] {
+    /// - Parameter statuses: only runs that ended so (nil: every run).
+    public static func merge(_ sources: [String], into output: String,
+                             statuses: Set<RunStatus>? = nil) throws(RunStoreError) -> [(source: String, added: Int)] {
         for source in sources {
             let checked = try openExisting(source)
             let verdict = try checked.integrityCheck()
@@ -28,7 +30,7 @@ extension RunStore {
             try checkFile(output, forWriting: true)
             do {
                 let target = try open(temporary)
-                for source in sources { added.append((source, try target.merge(from: source))) }
+                for source in sources { added.append((source, try target.merge(from: source, statuses: statuses))) }
                 try target.close()
             }
             // The old file's WAL belongs to it, not to the new one.
@@ -65,7 +67,8 @@ extension RunStore {
     /// is (its missing columns stay NULL), never upgraded.
     /// - Returns: how many runs were added.
     @discardableResult
-    func merge(from source: String) throws(RunStoreError) -> Int {
+    func merge(from source: String, statuses: Set<RunStatus>? = nil) throws(RunStoreError) -> Int {
+        let only = statuses.map { " AND status IN (" + $0.map { "'\($0.rawValue)'" }.sorted().joined(separator: ", ") + ")" } ?? ""
         let other = try RunStore.openExisting(source)
         let count: Int
         do {
@@ -76,7 +79,7 @@ extension RunStore {
                 try db.inTransaction(.immediate) {
                     try db.execute(sql: "CREATE TEMP TABLE IF NOT EXISTS merging(id TEXT PRIMARY KEY)")
                     try db.execute(sql: "DELETE FROM merging")
-                    try db.execute(sql: "INSERT INTO merging SELECT id FROM other.runs WHERE id NOT IN (SELECT id FROM main.runs)")
+                    try db.execute(sql: "INSERT INTO merging SELECT id FROM other.runs WHERE id NOT IN (SELECT id FROM main.runs)" + only)
                     added = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM merging") ?? 0
                     for (table, filter) in [("runs", "id"), ("epochs", "run_id"), ("samples", "run_id"), ("events", "run_id")] {
                         let columns = try Self.sharedColumns(db, table).joined(separator: ", ")

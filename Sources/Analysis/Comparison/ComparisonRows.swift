@@ -143,7 +143,12 @@ public enum Number {
 
     public static func range(_ i: LeveledInterval, unit: String, signed: Bool = false) -> String {
         let d = decimals(for: (i.high - i.low) / 2)
-        func n(_ v: Double) -> String { (signed && v > 0 ? "+" : "") + fixed(v, d) }
+        // Each end keeps two significant digits even in a wide interval (0.052, not 0).
+        func n(_ v: Double) -> String {
+            if !signed && v != 0 && abs(v) < 1e-4 { return String(format: "%.1e", v) }
+            let own = v == 0 || !v.isFinite ? d : max(d, min(6, 1 - Int(floor(log10(abs(v))))))
+            return (signed && v > 0 ? "+" : "") + fixed(v, signed ? d : own)
+        }
         return signed ? "\(n(i.low)) to \(n(i.high))\(unit)" : "\(n(i.low))–\(n(i.high))\(unit)"
     }
 

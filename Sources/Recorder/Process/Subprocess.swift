@@ -22,7 +22,8 @@ public final class Subprocess: @unchecked Sendable {
     ///   and have the kernel kill it if this process dies (setpriv's
     ///   parent-death signal): a recorded command never outlives its
     ///   recorder, even after kill -9; `signalGroup` reaches its children too.
-    public init(_ arguments: [String], captureOutput: Bool, environment: [String: String]? = nil, ownGroup: Bool = false) throws {
+    public init(_ arguments: [String], captureOutput: Bool, environment: [String: String]? = nil, ownGroup: Bool = false,
+                errorsToOutput: Bool = false, discardErrors: Bool = false) throws {
         guard !arguments.isEmpty else { throw Failure.spawn("(no command)", EINVAL) }
         var arguments = arguments
         if ownGroup, let setpriv = Self.setpriv { arguments = [setpriv, "--pdeathsig", "KILL", "--"] + arguments }
@@ -50,10 +51,12 @@ public final class Subprocess: @unchecked Sendable {
         if captureOutput {
             guard pipe(&fds) == 0 else { throw Failure.spawn(arguments[0], errno) }
             posix_spawn_file_actions_adddup2(&actions, fds[1], 1)
+            if errorsToOutput { posix_spawn_file_actions_adddup2(&actions, fds[1], 2) }
             posix_spawn_file_actions_addclose(&actions, fds[0])
             posix_spawn_file_actions_addclose(&actions, fds[1])
         }
 
+        if discardErrors { posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0) }
         let argv = arguments.map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
         let env = (environment ?? ProcessInfo.processInfo.environment).map { strdup("\($0.key)=\($0.value)") } + [nil]

@@ -1,4 +1,5 @@
 import Analysis
+import Exports
 import ArgumentParser
 import Foundation
 import Recorder
@@ -8,25 +9,19 @@ import Training
 struct StudyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "study",
-        abstract: "Run a study spec (Runs/*.yaml): every arm x seed as its own process, interleaved, resumable.",
-        discussion: """
-        The spec is checked completely before anything starts. Completed runs in the
-        database are skipped, so running the same study again resumes it; failed and
-        interrupted runs are redone.
-
-        Example:
-          ffbench study Runs/quickstart.yaml
-        """
+        abstract: "Run a study spec (Runs/*.yaml) here or on a Slurm cluster, see its state, collect its shards.",
+        subcommands: [StudyRun.self, StudyStatus.self, StudyCollect.self],
+        defaultSubcommand: StudyRun.self
     )
+}
 
+/// The spec, its database and the options every study command takes.
+struct StudyTarget: ParsableArguments {
     @Argument(help: "The study specification (YAML).") var spec: String
     @Option(help: "The run database (default Runs/<study>.sqlite).") var db: String?
-    @Option(help: "Where the report goes (default Output/<study>).") var out: String?
-    @OptionGroup var data: DataDirectoryOption
     @Option(help: "A run option for every run, over the spec's (repeatable), e.g. --set threads=1.") var set: [String] = []
-    @OptionGroup var report: ReportOptions
 
-    func run() throws {
+    func load() throws -> (StudySpec, String) {
         var study = try StudySpec.load(path: spec)
         study.overrides = try set.map { s throws -> (name: String, value: String) in
             guard let eq = s.firstIndex(of: "="), RunOptions.named(String(s[..<eq])) != nil else {
@@ -35,13 +30,69 @@ struct StudyCommand: ParsableCommand {
             return (String(s[..<eq]), String(s[s.index(after: eq)...]))
         }
         try study.validate()
+        return (study, db ?? "Runs/\(study.name).sqlite")
+    }
+}
+
+enum Executor: String, ExpressibleByArgument, CaseIterable { case local, slurm }
+
+/// What a Slurm job array asks for.
+struct SlurmFlags: ParsableArguments {
+    @Option(help: "Slurm: partition.") var partition: String?
+    @Option(help: "Slurm: time limit per task, HH:MM:SS.") var time: String?
+    @Option(name: .customLong("cpus-per-task"), help: "Slurm: CPUs per task, which is also each run's BLAS threads (default 1).") var cpusPerTask: Int?
+    @Option(help: "Slurm: memory per task, e.g. 4G.") var mem: String?
+    @Flag(help: "Slurm: a whole node per task, so timings are not disturbed by other jobs (the setting for timing studies).") var exclusive = false
+    @Option(help: "Slurm: account to charge.") var account: String?
+    @Option(name: .customLong("sbatch-arg"), help: "Slurm: any other sbatch option, repeatable (e.g. --sbatch-arg=--qos=short).") var sbatchArgs: [String] = []
+    @Flag(name: .customLong("dry-run"), help: "Slurm: print the batch script and submit nothing.") var dryRun = false
+
+    var resources: SlurmExecutor.Resources {
+        get throws {
+            if let c = cpusPerTask, !(1...4096).contains(c) { throw ValidationError("--cpus-per-task \(c): expected 1 to 4096") }
+            if let t = time, t.range(of: #"^(\d+-)?\d{1,3}(:\d{2}){0,2}$"#, options: .regularExpression) == nil {
+                throw ValidationError("--time '\(t)': expected HH:MM:SS (or D-HH:MM:SS, or minutes)")
+            }
+            var r = SlurmExecutor.Resources()
+            (r.partition, r.time, r.cpusPerTask, r.memory, r.exclusive, r.account, r.extra) = (partition, time, cpusPerTask, mem, exclusive, account, sbatchArgs)
+            return r
+        }
+    }
+}
+
+struct StudyRun: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run every arm x seed as its own process, interleaved and resumable, or submit them as one Slurm job array.",
+        discussion: """
+        The spec is checked completely before anything starts. Completed runs in the
+        database are skipped, so running the same study again resumes it; failed and
+        interrupted runs are redone. With --executor slurm the runs not done yet are
+        submitted as one job array; each task writes its own shard database beside the
+        study's (Runs/<study>.shards/), and 'ffbench study collect' merges them.
+
+        Examples:
+          ffbench study Runs/quickstart.yaml
+          ffbench study Runs/mnist-hinton.yaml --executor slurm --cpus-per-task 2 --exclusive --time 04:00:00
+        """
+    )
+
+    @OptionGroup var target: StudyTarget
+    @Option(help: "Where the report goes (default Output/<study>).") var out: String?
+    @OptionGroup var data: DataDirectoryOption
+    @Option(help: "local (one run after another here) or slurm (one job array).") var executor: Executor = .local
+    @OptionGroup var slurm: SlurmFlags
+    @OptionGroup var report: ReportOptions
+
+    func run() throws {
+        let (study, path) = try target.load()
         _ = try report.formats()
-        let path = db ?? "Runs/\(study.name).sqlite"
-        let store = try RunStore.open(path)
-        try store.declare(study.declaration)
         let plan = AnalysisPlan(baseline: study.baseline, targetError: study.targetError, equivalenceMargin: study.equivalenceMargin,
                                 pilotCV: study.pilotCV, smallestEffect: study.smallestEffect)
         for w in DesignCheck.warnings(seeds: study.seeds.count, plan: plan) { Console.error("warning: \(study.name): \(w)") }
+        if executor == .slurm { return try submit(study, path) }
+        let store = try RunStore.open(path)
+        try store.declare(study.declaration)
         let stop = StopSignals()
         stop.install()
         let extra = data.dataDirectory.map { ["--data-dir", $0] } ?? []
@@ -49,10 +100,67 @@ struct StudyCommand: ParsableCommand {
         let summary = try StudyRunner(spec: study, store: store, extraArguments: extra) { Console.status($0) }.run(stop: stop)
         print("\(study.name): \(summary.completed) completed, \(summary.skipped) already done, \(summary.diverged) diverged, \(summary.failed) failed, \(summary.interrupted) interrupted; database \(path)")
         if stop.requested { throw ExitCode(stop.exitStatus) }
-        let folder = out ?? "Output/\(study.name)"
-        let files = try report.write(store: store, study: study.name, to: folder)
-        let main = ["report.html", "report.pdf"].filter(files.contains).map { "\(folder)/\($0)" }
-        print("report: " + (main.isEmpty ? folder : main.joined(separator: " and ")) + " (\(files.count) files)")
+        try writeReport(store, study.name, report: report, out: out)
         if summary.failed > 0 { throw ExitCode(1) }
+    }
+
+    func submit(_ study: StudySpec, _ path: String) throws {
+        let slurmExecutor = SlurmExecutor(spec: study, database: path, dataDirectory: data.dataDirectory)
+        let runs = try slurmExecutor.runsToSubmit()
+        if slurm.dryRun {
+            guard !runs.isEmpty else { Console.status("\(study.name): nothing to submit"); return }
+            print(try slurmExecutor.batchScript(runs, resources: try slurm.resources), terminator: "")
+            return
+        }
+        guard !runs.isEmpty else { print("\(study.name): every run is done or in the queue; nothing submitted"); return }
+        let submission = try slurmExecutor.submit(runs, resources: try slurm.resources)
+        // The plan is declared once the array is accepted: a refused submission changes nothing.
+        try RunStore.open(path).declare(study.declaration)
+        print("\(study.name): submitted job array \(submission.jobID) (\(runs.count) of \(study.plan.count) runs); shards in \(slurmExecutor.shards); see 'ffbench study status \(target.spec)'")
+    }
+}
+
+func writeReport(_ store: RunStore, _ study: String, report: ReportOptions, out: String?) throws {
+    let folder = out ?? "Output/\(study)"
+    let files = try report.write(store: store, study: study, to: folder)
+    let main = ["report.html", "report.pdf"].filter(files.contains).map { "\(folder)/\($0)" }
+    print("report: " + (main.isEmpty ? folder : main.joined(separator: " and ")) + " (\(files.count) files)")
+}
+
+struct StudyStatus: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "status",
+        abstract: "Each run of a study: pending, running, completed, failed, interrupted or not submitted, from the queue and the shards.",
+        discussion: "Example:\n  ffbench study status Runs/mnist-hinton.yaml")
+
+    @OptionGroup var target: StudyTarget
+
+    func run() throws {
+        let (study, path) = try target.load()
+        let states = try SlurmExecutor(spec: study, database: path, dataDirectory: nil).status()
+        print(TextTable(header: ["arm", "seed", "state", "where"], rows: states.map { [$0.arm, String($0.seed), $0.state, $0.where_] }).render())
+        let counts = Dictionary(grouping: states, by: \.state).mapValues(\.count)
+        print(counts.keys.sorted().map { "\(counts[$0]!) \($0)" }.joined(separator: ", ") + " (\(states.count) runs)")
+    }
+}
+
+struct StudyCollect: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "collect",
+        abstract: "Merge a Slurm study's shards into its database (finished runs only; safe to repeat while tasks run), then report when all are done.",
+        discussion: "Example:\n  ffbench study collect Runs/mnist-hinton.yaml")
+
+    @OptionGroup var target: StudyTarget
+    @Option(help: "Where the report goes (default Output/<study>).") var out: String?
+    @OptionGroup var report: ReportOptions
+
+    func run() throws {
+        let (study, path) = try target.load()
+        let slurmExecutor = SlurmExecutor(spec: study, database: path, dataDirectory: nil)
+        let added = try slurmExecutor.collect()
+        let states = try slurmExecutor.status()
+        let done = states.filter { $0.state == "completed" || $0.state == "diverged" }.count
+        print("\(study.name): \(added) run(s) collected into \(path); \(done) of \(states.count) done")
+        if done == states.count { try writeReport(try RunStore.open(path), study.name, report: report, out: out) }
     }
 }

@@ -92,6 +92,7 @@ protocol UserFacingError: Error, CustomStringConvertible {
 extension DatasetError: UserFacingError { var exitStatus: Int32 { isInputError ? 2 : 1 } }
 extension RunStoreError: UserFacingError { var exitStatus: Int32 { isInputError ? 2 : 1 } }
 extension StudyError: UserFacingError { var exitStatus: Int32 { 2 } }
+extension SlurmError: UserFacingError { var exitStatus: Int32 { 2 } }
 extension AnalysisError: UserFacingError { var exitStatus: Int32 { 2 } }
 extension RunFailure: UserFacingError { var exitStatus: Int32 { 1 } }
 extension ReportError: UserFacingError { var exitStatus: Int32 { 1 } }
