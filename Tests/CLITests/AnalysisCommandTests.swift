@@ -6,7 +6,7 @@ import Testing
 @Suite struct AnalysisCommandTests {
     /// A store with arms (name, algorithm, seconds per epoch, final error, seeds), 3 epochs each.
     static func store(arms: [(String, String, Double, Double, [Int])] = [("ff", "ff", 5.0, 0.030, Array(1...5)), ("bp", "bp", 3.0, 0.018, Array(1...5))],
-                      framework: (String) -> String = { _ in "ffbench" }) throws -> String {
+                      framework: (String) -> String = { _ in "ffbench" }, host: (String) -> String? = { _ in nil }) throws -> String {
         let path = CLI.temporaryDirectory("store") + "/runs.sqlite"
         let store = try RunStore.open(path)
         for seed in 1...5 {
@@ -14,6 +14,7 @@ import Testing
                 var run = RunRecord(study: "s", arm: arm, algorithm: algorithm, dataset: "mnist", layers: "2x500",
                                     batchSize: 100, epochs: 3, seed: Int64(seed), status: .completed, parameterCount: 648_010)
                 run.framework = framework(arm)
+                run.hostJSON = host(arm)
                 run.finishedAt = Timestamp.now()
                 try store.insert(run)
                 try store.insert(epochs: (1...3).map { e in

@@ -60,6 +60,15 @@ import Testing
         }
     }
 
+    @Test func timesFromDifferentCPUModelsAreSaidToBeSoBesideTheNumbers() throws {
+        let db = try AnalysisCommandTests.store(host: { arm in arm == "ff" ? #"{"cpu_model":"Old CPU"}"# : #"{"cpu_model":"New CPU"}"# })
+        let out = CLI.temporaryDirectory()
+        let r = try CLI.run(["report", "--db", db, "--out", out, "--format", "html"], directory: CLI.packageRoot.path)
+        #expect(r.status == 0, "\(r.stderr)")
+        let sentences = Self.answerSentences(try String(contentsOfFile: out + "/report.html", encoding: .utf8))
+        #expect(sentences.contains { $0.contains("time per epoch") && $0.contains("FF ran on Old CPU") }, "\(sentences)")
+    }
+
     @Test func recordedAndTrainedArmsAreComparedTogether() throws {
         let dir = CLI.temporaryDirectory()
         let db = dir + "/mixed.sqlite"

@@ -151,10 +151,37 @@ enum ArmComparer {
                              cpuModels: [models(arm), models(baseline)], plan: plan, notes: notes)
     }
 
-    /// Values of a metric, aligned by seed when runs pair.
+    /// Times depend on the node: these pair within nodes where they can.
+    static let nodeSensitive: Set<String> = ["mean_epoch_seconds", "total_wall_seconds"]
+
+    /// Values of a metric, aligned by seed when runs pair. A time whose
+    /// seed pairs ran on different nodes pairs within nodes instead, when
+    /// every node ran as many runs of the arm as of the baseline.
     static func values(_ metric: String, _ arm: ArmRuns, _ baseline: ArmRuns, _ metrics: [String: RunMetrics],
-                       paired: Bool) -> (arm: [Double], baseline: [Double], paired: Bool) {
+                       paired: Bool, notes: inout [String]) -> (arm: [Double], baseline: [Double], paired: Bool) {
         func value(_ r: RunRecord) -> Double? { metrics[r.id]?.values[metric] }
+        if paired && nodeSensitive.contains(metric) {
+            let base = Dictionary(uniqueKeysWithValues: baseline.completed.map { ($0.seed!, $0) })
+            let crossing = arm.completed.filter { $0.hostname != base[$0.seed!]?.hostname }.count
+            if crossing > 0 {
+                let byHost = Dictionary(grouping: arm.completed, by: { $0.hostname ?? "" })
+                let baseByHost = Dictionary(grouping: baseline.completed, by: { $0.hostname ?? "" })
+                if Set(byHost.keys) == Set(baseByHost.keys) && byHost.allSatisfy({ baseByHost[$0.key]?.count == $0.value.count }) {
+                    var a: [Double] = [], b: [Double] = []
+                    for host in byHost.keys.sorted() {
+                        for (x, y) in zip(byHost[host]!.sorted { ($0.seed ?? 0) < ($1.seed ?? 0) },
+                                          baseByHost[host]!.sorted { ($0.seed ?? 0) < ($1.seed ?? 0) }) {
+                            if let vx = value(x), let vy = value(y) { a.append(vx); b.append(vy) }
+                        }
+                    }
+                    if a.count >= 2 && a.count == arm.completed.count {
+                        notes.append("\(crossing) seed pair(s) ran on different nodes: runs are paired within nodes instead (\(byHost.count) nodes)")
+                        return (a, b, true)
+                    }
+                }
+                notes.append("\(crossing) of \(arm.completed.count) seed pairs ran on different nodes")
+            }
+        }
         if paired {
             let base = Dictionary(uniqueKeysWithValues: baseline.completed.map { ($0.seed!, value($0)) })
             var a: [Double] = [], b: [Double] = []
@@ -172,7 +199,9 @@ enum ArmComparer {
             timeToTarget(&e, arm: arm, baseline: baseline, metrics: metrics, target: target)
             return e
         }
-        let (a, b, paired) = values(metric.name, arm, baseline, metrics, paired: pairedRuns)
+        var pairingNotes: [String] = []
+        let (a, b, paired) = values(metric.name, arm, baseline, metrics, paired: pairedRuns, notes: &pairingNotes)
+        e.notes += pairingNotes
         e.n = [a.count, b.count]
         e.paired = paired
         e.describe = [a, b].map { try? Descriptive($0) }

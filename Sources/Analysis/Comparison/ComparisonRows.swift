@@ -106,6 +106,13 @@ public enum Number {
         return max(0, min(6, 1 - Int(floor(log10(width)))))
     }
 
+    /// Decimals for a value with a spread: as `decimals(for:)`, but a spread
+    /// too small to matter (identical runs) shows the value to 3 significant digits.
+    public static func decimals(for width: Double, of value: Double) -> Int {
+        guard value.isFinite, value != 0, !(width > abs(value) * 1e-6) else { return decimals(for: width) }
+        return max(0, min(6, 2 - Int(floor(log10(abs(value))))))
+    }
+
     public static func fixed(_ v: Double, _ digits: Int) -> String {
         guard v.isFinite else { return v.isNaN ? "–" : (v > 0 ? "∞" : "−∞") }
         let s = String(format: "%.\(digits)f", v)
@@ -131,18 +138,18 @@ public enum Number {
 
     /// A ratio's estimate at the precision of its interval: "3.17×".
     public static func ratio(_ i: LeveledInterval) -> String {
-        fixed(i.estimate, decimals(for: (i.high - i.low) / 2)) + "×"
+        fixed(i.estimate, decimals(for: (i.high - i.low) / 2, of: i.estimate)) + "×"
     }
 
     /// "3.14× (2.75–3.59)"; signed values "+0.12 pp (−0.10 to +0.34)".
     public static func interval(_ i: LeveledInterval, unit: String, signed: Bool = false) -> String {
-        let d = decimals(for: (i.high - i.low) / 2)
+        let d = decimals(for: (i.high - i.low) / 2, of: i.estimate)
         func n(_ v: Double) -> String { (signed && v > 0 ? "+" : "") + fixed(v, d) }
         return "\(n(i.estimate))\(unit) (\(range(i, unit: "", signed: signed)))"
     }
 
     public static func range(_ i: LeveledInterval, unit: String, signed: Bool = false) -> String {
-        let d = decimals(for: (i.high - i.low) / 2)
+        let d = decimals(for: (i.high - i.low) / 2, of: i.estimate)
         // Each end keeps two significant digits even in a wide interval (0.052, not 0).
         func n(_ v: Double) -> String {
             if !signed && v != 0 && abs(v) < 1e-4 { return String(format: "%.1e", v) }

@@ -40,7 +40,7 @@ public enum Answer {
     static func accuracySentence(_ e: Endpoint, _ c: ArmComparison, _ n: Names) -> String? {
         guard let q = e.equivalence else { return nil }
         let margin = "±\(Number.plain(q.margin)) pp"
-        let d = Number.decimals(for: (q.difference.high - q.difference.low) / 2)
+        let d = Number.decimals(for: (q.difference.high - q.difference.low) / 2, of: q.difference.estimate)
         let size = Number.fixed(abs(q.difference.estimate), d)
         let ci = "95 % CI " + Number.range(q.difference, unit: " pp", signed: true)
         let base = n.base
@@ -68,16 +68,19 @@ public enum Answer {
         let raw = "95 % CI \(Number.range(r.ratio, unit: ""))"
         let estimate = "\(Number.ratio(r.ratio)) \(n.base)’s"
         let adjusted = e.adjusted.map { "Holm-adjusted \(Number.percent($0.confidence)) CI \(Number.range($0, unit: ""))" }
+        // Times from different CPU models are said to be so, beside the numbers.
+        let machines = m.name == Metrics.epochTime.name && c.cpuModels[0] != c.cpuModels[1]
+            ? " Beware: \(n.arm) ran on \(c.cpuModels[0].joined(separator: ", ")) and \(n.base) on \(c.cpuModels[1].joined(separator: ", ")), so these times compare machines as well as algorithms." : ""
         switch e.verdict {
         case .lower, .higher:
             let words = e.verdict == .lower ? m.lower : m.higher
-            return "\(subject(c, m, n)) is \(estimate) (\(([raw] + (adjusted.map { [$0] } ?? [])).joined(separator: "; "))): \(n.arm) \(words)."
+            return "\(subject(c, m, n)) is \(estimate) (\(([raw] + (adjusted.map { [$0] } ?? [])).joined(separator: "; "))): \(n.arm) \(words).\(machines)"
         default:
             if !r.ratio.contains(1), let adjusted {
                 // The unadjusted interval excludes 1 but the verdict is the adjusted one's.
-                return "\(subject(c, m, n)) is \(estimate), but \(holmText(c)) its interval includes 1 (\(adjusted)): inconclusive with \(seedsText(c))."
+                return "\(subject(c, m, n)) is \(estimate), but \(holmText(c)) its interval includes 1 (\(adjusted)): inconclusive with \(seedsText(c)).\(machines)"
             }
-            return "\(subject(c, m, n)) is \(estimate) (\(raw)): inconclusive with \(seedsText(c))."
+            return "\(subject(c, m, n)) is \(estimate) (\(raw)): inconclusive with \(seedsText(c)).\(machines)"
         }
     }
 
