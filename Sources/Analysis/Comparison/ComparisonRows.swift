@@ -149,7 +149,10 @@ public enum Number {
     }
 
     public static func range(_ i: LeveledInterval, unit: String, signed: Bool = false) -> String {
-        let d = decimals(for: (i.high - i.low) / 2, of: i.estimate)
+        var d = decimals(for: (i.high - i.low) / 2, of: i.estimate)
+        // An end that rounds onto the null value (1, or 0) without being it gets the digits that show which side it is on.
+        let null = signed ? 0.0 : 1.0
+        while d < 8, [i.low, i.high].contains(where: { $0 != null && fixed($0, d) == fixed(null, d) }) { d += 1 }
         // Each end keeps two significant digits even in a wide interval (0.052, not 0).
         func n(_ v: Double) -> String {
             if !signed && v != 0 && abs(v) < 1e-4 { return String(format: "%.1e", v) }
