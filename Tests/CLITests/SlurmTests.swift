@@ -112,6 +112,28 @@ struct SlurmTests {
         #expect(last.stdout.contains("2 of 2 done"), "\(last.stdout)")
     }
 
+    @Test func aCommandArmRunsAsAnArrayTaskAndCollectsLikeANativeOne() throws {
+        let dir = CLI.temporaryDirectory()
+        let spec = try CommandArmTests.spec(in: dir, name: "slurm-command", seeds: "[1, 2]")
+        let dry = try CLI.run(["study", spec, "--db", dir + "/c.sqlite", "--executor", "slurm", "--dry-run"], directory: CLI.packageRoot.path)
+        #expect(dry.status == 0, "\(dry.stderr)")
+        try dry.stdout.write(toFile: dir + "/c.sh", atomically: true, encoding: .utf8)
+        #expect(Self.shell("bash -n \(dir)/c.sh && echo ok")?.contains("ok") == true)
+        // Placeholders and variables stay for the task to expand on its node.
+        #expect(dry.stdout.contains("'record'") && dry.stdout.contains("'--substitute'") && dry.stdout.contains("'${FFBENCH_TEST_PYTHON:-python3}'"))
+
+        let submitted = try CLI.run(["study", spec, "--db", dir + "/c.sqlite", "--executor", "slurm"], directory: CLI.packageRoot.path)
+        #expect(submitted.status == 0, "\(submitted.stderr)")
+        Self.waitForQueue("slurm-command")
+        let collected = try CLI.run(["study", "collect", spec, "--db", dir + "/c.sqlite", "--out", dir + "/report", "--format", "html"],
+                                    directory: CLI.packageRoot.path)
+        #expect(collected.stdout.contains("4 of 4 done"), "\(collected.stdout) \(collected.stderr)")
+        #expect(try Self.summary(dir + "/c.sqlite") == ["bp seed 1 completed 2 epochs slurm-command", "bp seed 2 completed 2 epochs slurm-command",
+                                                        "fake seed 1 completed 2 epochs slurm-command", "fake seed 2 completed 2 epochs slurm-command"])
+        let fake = try RunStore.openExisting(dir + "/c.sqlite").runs().filter { $0.arm == "fake" }
+        #expect(fake.allSatisfy { $0.framework == "fixture" })
+    }
+
     @Test func submissionProblemsAreOneLineAndWriteNothing() throws {
         let spec = try Self.spec("slurm-bad")
         let dir = CLI.temporaryDirectory()

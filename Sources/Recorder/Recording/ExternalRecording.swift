@@ -25,7 +25,7 @@ public final class ExternalRecording {
     /// `passThrough` receives each non-epoch line; `stop` is polled to
     /// forward SIGINT/SIGTERM to the child.
     public func run(_ command: [String], environment: [String: String] = [:], stop: StopSignals, passThrough: (String) -> Void,
-                    warn: (String) -> Void = { _ in }) throws -> Int32 {
+                    warn: (String) -> Void = { _ in }, onEpoch: (EpochLine) -> Void = { _ in }) throws -> Int32 {
         let child: Subprocess
         let env = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
         do { child = try Subprocess(command, captureOutput: true, environment: env, ownGroup: true) } catch {
@@ -69,6 +69,7 @@ public final class ExternalRecording {
                 let highest = peak.take()
                 if row.peakRSSBytes == nil && highest > 0 { row.peakRSSBytes = Int64(highest) }
                 writer.add(epoch: row)
+                onEpoch(epoch)
                 for n in notes {
                     writer.add(event: "warning", "epoch \(epoch.epoch): \(n)", t: Monotonic.now() - start)
                     warn("epoch \(epoch.epoch): \(n)")

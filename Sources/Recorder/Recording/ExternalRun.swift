@@ -21,6 +21,12 @@ public struct ExternalRun: Sendable {
     public var sampleInterval: Double
     /// Extra environment for the command (e.g. the interpreter's path).
     public var environment: [String: String] = [:]
+    /// Expand the command's `{placeholders}` and `${VARIABLES}` (a study's command arm).
+    public var substitute = false
+    /// Where {data-dir} is looked for (as `--data-dir`); FFBENCH_DATA and ./Data otherwise.
+    public var dataDirectory: String?
+    /// {threads}; otherwise OPENBLAS_NUM_THREADS, otherwise this machine's cores.
+    public var threads: Int?
 
     public init(command: [String], sampleInterval: Double) {
         self.command = command
@@ -53,11 +59,45 @@ public struct ExternalRun: Sendable {
                          sampleInterval: sampleInterval, framework: framework ?? "external")
     }
 
+    /// `ffbench record`'s flags for what the command trains (the study's child runs take these).
+    public var describingArguments: [String] {
+        var a: [String] = []
+        for (flag, value) in [("algorithm", algorithm), ("framework", framework), ("dataset", dataset), ("layers", layers),
+                              ("batch-size", batchSize.map(String.init)), ("seed", seed.map(String.init)),
+                              ("epochs", epochs.map(String.init)), ("threads", threads.map(String.init))] {
+            // `=` keeps a negative value (a seed above 2^63) from reading as a flag.
+            if let value { a.append("--\(flag)=\(value)") }
+        }
+        return a
+    }
+
+    /// The command as it runs: placeholders from the description, variables from the environment.
+    public func expandedCommand() throws -> [String] {
+        guard substitute else { return command }
+        let env = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+        var values: [String: String] = [:]
+        values["seed"] = seed.map { String(UInt64(bitPattern: $0)) }
+        values["epochs"] = epochs.map(String.init)
+        values["layers"] = layers
+        values["batch-size"] = batchSize.map(String.init)
+        values["dataset"] = dataset
+        values["threads"] = String(threads ?? env["OPENBLAS_NUM_THREADS"].flatMap { Int($0) } ?? ProcessInfo.processInfo.activeProcessorCount)
+        if command.contains(where: { $0.contains("{data-dir}") }), let dataset {
+            let id = try DatasetID(parsing: dataset)
+            values["data-dir"] = try DataLocator(explicitDirectory: dataDirectory, environment: env).locate(id.info).directory
+        }
+        return try CommandTemplate.expand(command, values: values, environment: env)
+    }
+
     /// Runs the command to its end into the store at `path`; its exit status.
-    public func run(into path: String, stop: StopSignals, passThrough: (String) -> Void, warn: (String) -> Void) throws -> Int32 {
+    /// `onEpoch` sees each epoch line as stored.
+    public func run(into path: String, stop: StopSignals, passThrough: (String) -> Void, warn: (String) -> Void,
+                    onEpoch: (EpochLine) -> Void = { _ in }) throws -> Int32 {
         try validate()
+        var run = self
+        run.command = try expandedCommand()
         let store = try RunStore.open(path)
-        let recording = try ExternalRecording(store: store, run: record(host: HostInfo.current()), sampleInterval: sampleInterval)
-        return try recording.run(command, environment: environment, stop: stop, passThrough: passThrough, warn: warn)
+        let recording = try ExternalRecording(store: store, run: run.record(host: HostInfo.current()), sampleInterval: sampleInterval)
+        return try recording.run(run.command, environment: environment, stop: stop, passThrough: passThrough, warn: warn, onEpoch: onEpoch)
     }
 }

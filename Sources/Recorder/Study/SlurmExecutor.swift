@@ -4,7 +4,8 @@ import RunStore
 
 /// A study on a Slurm cluster: its runs not done yet become one job array
 /// (submitted with sbatch, never scheduled by ffbench); each task runs the
-/// same child `ffbench train` the local executor runs and writes its own
+/// same child (`ffbench train`, or `ffbench record` for a command arm) the
+/// local executor runs and writes its own
 /// shard database (one writer per SQLite file); `collect` merges the
 /// shards' finished runs into the study database.
 public struct SlurmExecutor {
@@ -104,18 +105,16 @@ public struct SlurmExecutor {
                   "# BLAS threads: the CPUs Slurm gave the task.",
                   "export OPENBLAS_NUM_THREADS=\"${SLURM_CPUS_PER_TASK:-1}\"",
                   "cd \(Self.quoted(FileManager.default.currentDirectoryPath))"]
-        lines.append("ARMS=(" + runs.map { Self.quoted($0.arm) }.joined(separator: " ") + ")")
-        lines.append("SPECS=(")
-        for run in runs { lines.append("  " + Self.quoted(try spec.spec(of: run).json)) }
-        lines.append(")")
         lines += ["i=\"$SLURM_ARRAY_TASK_ID\"",
                   "shard=\(Self.quoted(shards))/\"${SLURM_ARRAY_JOB_ID}_${i}.sqlite\"",
-                  "# The same child run the local executor starts; its exit status is the task's."]
-        var command = [Self.quoted(executable), "train", "--spec-json", "\"${SPECS[$i]}\"", "--db", "\"$shard\"",
-                       "--study", Self.quoted(spec.name), "--arm", "\"${ARMS[$i]}\"", "--format", "json",
-                       "--sample-interval", Self.quoted(spec.sampleInterval)]
-        if let d = dataDirectory { command += ["--data-dir", Self.quoted(d)] }
-        lines.append("exec " + command.joined(separator: " "))
+                  "# Each task starts the same child run the local executor starts; its exit status is the task's.",
+                  "case \"$i\" in"]
+        let marker = "\u{0}shard"
+        for (index, run) in runs.enumerated() {
+            let args = [executable] + (try spec.childArguments(of: run, database: marker, dataDirectory: dataDirectory))
+            lines.append("  \(index)) exec " + args.map { $0 == marker ? "\"$shard\"" : Self.quoted($0) }.joined(separator: " ") + " ;;")
+        }
+        lines += ["  *) echo \"ffbench: no run for array task $i\" >&2; exit 2 ;;", "esac"]
         return lines.joined(separator: "\n") + "\n"
     }
 

@@ -3,8 +3,9 @@ import Foundation
 import RunStore
 import Training
 
-/// Runs a study: every (arm, seed) as its own `ffbench train` child process
-/// (so each run's memory is its own), interleaved across arms, skipping
+/// Runs a study: every (arm, seed) as its own child process, `ffbench
+/// train` or, for a command arm, `ffbench record` (so each run's memory is
+/// its own), interleaved across arms, skipping
 /// runs the database already holds as completed (or diverged, which would
 /// only diverge again) and redoing failed or interrupted ones.
 public final class StudyRunner {
@@ -15,15 +16,15 @@ public final class StudyRunner {
     let spec: StudySpec
     let store: RunStore
     let executable: String
-    let extraArguments: [String]
+    let dataDirectory: String?
     let progress: (String) -> Void
 
     public init(spec: StudySpec, store: RunStore, executable: String = Subprocess.currentExecutable,
-                extraArguments: [String] = [], progress: @escaping (String) -> Void) {
+                dataDirectory: String? = nil, progress: @escaping (String) -> Void) {
         self.spec = spec
         self.store = store
         self.executable = executable
-        self.extraArguments = extraArguments
+        self.dataDirectory = dataDirectory
         self.progress = progress
     }
 
@@ -49,9 +50,7 @@ public final class StudyRunner {
             if stop.requested { summary.interrupted += 1; break }
             let label = "[\(index + 1)/\(todo.count)] \(run.arm) seed \(run.seed)"
             progress("\(label): starting")
-            let args = [executable, "train", "--spec-json", try spec.spec(of: run).json] + extraArguments
-                + ["--db", store.path, "--study", spec.name, "--arm", run.arm, "--format", "json",
-                   "--sample-interval", spec.sampleInterval]
+            let args = [executable] + (try spec.childArguments(of: run, database: store.path, dataDirectory: dataDirectory))
             // Its own process group, killed by the kernel if this runner dies:
             // a killed study leaves no run training on unseen.
             let child = try Subprocess(args, captureOutput: true, ownGroup: true)
@@ -62,7 +61,11 @@ public final class StudyRunner {
             var reader = LineReader(child.output!)
             let decoder = JSONDecoder()
             while let line = reader.next() {
-                guard case .epoch(let e, _) = EpochLineReader.read(line, decoder: decoder) else { continue }
+                guard case .epoch(let e, _) = EpochLineReader.read(line, decoder: decoder) else {
+                    // A command's own output (ffbench train prints only epochs here).
+                    if run.command != nil { progress("\(label): \(line)") }
+                    continue
+                }
                 let epoch = e.epoch
                 epochsDone += 1
                 secondsPerEpoch = (Monotonic.now() - studyStart) / Double(epochsDone)

@@ -18,6 +18,10 @@ import Yams
 ///     arms:
 ///       ff: {algorithm: ff}
 ///       bp: {algorithm: bp, lr: 0.05}
+///       torch-bp:                   # a command arm: any program printing epoch lines
+///         algorithm: bp
+///         framework: pytorch
+///         command: ["${FFBENCH_PYTHON:-python3}", ports/pytorch/bp.py, --seed, "{seed}"]
 ///     baseline: bp                  # optional analysis plan
 ///
 /// Precedence, lowest first: `dataset` and `epochs`, `options`, the arm's
@@ -28,8 +32,8 @@ public struct StudySpec: Sendable {
     public var epochs: Int
     public var seeds: [UInt64]
     public var sampleInterval: String
-    /// Arm name (with its grid point) → run options, in precedence order.
-    public var arms: [(name: String, options: [(name: String, value: String)])]
+    /// Every arm with its grid point, in the file's order.
+    public var arms: [StudyArm]
     /// The analysis plan, declared here and stored before any run.
     public var baseline: String?
     public var targetError: Double?
@@ -131,15 +135,47 @@ public struct StudySpec: Sendable {
         }
 
         guard let armsNode = try required("arms").mapping, !armsNode.isEmpty else { throw fail("arms", "expected a mapping of arm name → options") }
+        if let o = shared.first(where: { !StudyArm.commandOptions.contains($0.name) }), armsNode.contains(where: { $0.value.mapping?["command"] != nil }) {
+            throw fail("options.\(o.name)", StudyArm.unreachable(o.name))
+        }
         let combos = grid.reduce(1) { $0 * $1.values.count }
         guard armsNode.count * combos * seeds.count <= maxRuns else {
             throw fail("arms", "\(armsNode.count) arms × \(combos) grid points × \(seeds.count) seeds is more than \(maxRuns) runs")
         }
-        var arms: [(name: String, options: [(name: String, value: String)])] = []
+        var arms: [StudyArm] = []
         for (k, v) in armsNode {
             guard let armName = k.string else { throw fail("arms", "arm names must be strings") }
             if let problem = SafeName.problem(armName) { throw fail("arms.\(armName)", problem) }
-            let own = try options(v, at: "arms.\(armName)")
+            let at = "arms.\(armName)"
+            // A command arm's own keys: what it runs and what implements it.
+            var command: [String]?, framework: String?
+            var rest = v
+            if let m = v.mapping {
+                if let c = m["command"] {
+                    let words = c.sequence?.map { $0.scalar?.string }
+                    guard let words, !words.isEmpty, words.allSatisfy({ $0 != nil && !$0!.isEmpty }) else {
+                        throw fail("\(at).command", "expected a non-empty list of words, e.g. [python3, ports/pytorch/ff.py, --seed, \"{seed}\"]")
+                    }
+                    command = words.map { $0! }
+                    if let bad = CommandTemplate.unknownPlaceholder(in: command!) {
+                        throw fail("\(at).command", "unknown placeholder {\(bad)} (expected one of: \(CommandTemplate.placeholders.map { "{\($0)}" }.joined(separator: ", ")))")
+                    }
+                }
+                if let f = m["framework"] {
+                    framework = try scalar("\(at).framework", f)
+                    if let problem = SafeName.problem(framework!) { throw fail("\(at).framework", "'\(framework!)': \(problem)") }
+                    if command == nil && framework != StudyArm.native {
+                        throw fail("\(at).framework", "'\(framework!)' needs a command: (ffbench's own trainers are framework \(StudyArm.native))")
+                    }
+                }
+                rest = .mapping(Node.Mapping(m.filter { $0.key.string != "command" && $0.key.string != "framework" }.map { ($0.key, $0.value) }))
+            }
+            let own = try options(rest, at: at)
+            if command != nil {
+                if let o = (own.map(\.name) + grid.map(\.name)).first(where: { !StudyArm.commandOptions.contains($0) }) {
+                    throw fail("\(at).\(o)", StudyArm.unreachable(o))
+                }
+            }
             guard own.contains(where: { $0.name == "algorithm" }) || shared.contains(where: { $0.name == "algorithm" }) else {
                 throw fail("arms.\(armName).algorithm", "missing (required: ff or bp)")
             }
@@ -151,7 +187,8 @@ public struct StudySpec: Sendable {
             for point in points {
                 let suffix = point.isEmpty ? "" : "[" + point.map { "\($0.name)=\($0.value)" }.joined(separator: ",") + "]"
                 if let problem = SafeName.problem(armName + suffix, gridSuffix: true) { throw fail("grid", problem) }
-                arms.append((armName + suffix, shared + own + point))
+                arms.append(StudyArm(name: armName + suffix, options: shared + own + point, command: command,
+                                     framework: framework ?? (command == nil ? StudyArm.native : "external")))
             }
         }
         func number(_ key: String, in range: ClosedRange<Double>, _ what: String) throws(StudyError) -> Double? {
@@ -201,7 +238,7 @@ public struct StudySpec: Sendable {
     /// Every (arm, seed) run in interleaved order: ff s1, bp s1, ff s2, bp s2…
     /// so drift in the machine's state hits every arm alike.
     public var plan: [PlannedRun] {
-        seeds.flatMap { seed in arms.map { PlannedRun(arm: $0.name, seed: seed, options: $0.options) } }
+        seeds.flatMap { seed in arms.map { PlannedRun(arm: $0.name, seed: seed, options: $0.options, command: $0.command, framework: $0.framework) } }
     }
 
     /// The run options of a planned run, lowest precedence first.
@@ -210,7 +247,12 @@ public struct StudySpec: Sendable {
     }
 
     /// A planned run's whole specification, with errors named by the arm.
+    /// A command arm's holds only what it describes (data set, layers,
+    /// batch size, epochs, threads, seed): its command does the rest.
     public func spec(of run: PlannedRun) throws(StudyError) -> RunSpec {
+        if run.command != nil, let o = overrides.first(where: { !StudyArm.commandOptions.contains($0.name) }) {
+            throw .spec(path: path, key: "arms.\(run.arm)", message: "--set \(o.name): " + StudyArm.unreachable(o.name))
+        }
         do { return try RunSpec.resolve(options(of: run)) } catch {
             throw .spec(path: path, key: "arms.\(run.arm)", message: error.asFlag)
         }
@@ -236,10 +278,33 @@ extension StudySpec {
     }
 }
 
+/// An arm of a study: ffbench's own trainer with run options, or a
+/// command (e.g. a PyTorch script) described by the options it receives.
+public struct StudyArm: Sendable {
+    /// Name, with its grid point (`ff[layers=2x500]`).
+    public var name: String
+    /// Run options, lowest precedence first.
+    public var options: [(name: String, value: String)]
+    /// A command arm's words, placeholders unexpanded; nil for ffbench's trainers.
+    public var command: [String]?
+    /// What implements the arm: ffbench, or the command arm's declared framework.
+    public var framework: String
+
+    public static let native = "ffbench"
+    /// The options a command arm takes: the ones its command receives as placeholders, and what it trains.
+    public static let commandOptions: Set<String> = ["algorithm", "dataset", "epochs", "layers", "batch-size", "threads"]
+
+    static func unreachable(_ option: String) -> String {
+        "'\(option)' cannot reach a command arm (it takes \(commandOptions.sorted().joined(separator: ", ")) and passes them as placeholders); put it in the command itself or in the native arms"
+    }
+}
+
 public struct PlannedRun: Sendable {
     public let arm: String
     public let seed: UInt64
     public let options: [(name: String, value: String)]
+    public var command: [String]? = nil
+    public var framework: String = StudyArm.native
 }
 
 public enum StudyError: Error, CustomStringConvertible, Equatable {

@@ -14,6 +14,10 @@ struct RecordCommand: ParsableCommand {
         The command's exit status becomes the run's status and ffbench's exit status.
         GPU memory and utilisation are sampled when nvidia-smi exists.
 
+        With --substitute, {seed}, {epochs}, {layers}, {batch-size}, {dataset}, {data-dir}
+        and {threads} in the command take the described values, and ${NAME} or
+        ${NAME:-default} the environment's (what a study's command arm runs).
+
         Example:
           ffbench record --db Runs/torch.sqlite --study mnist --arm torch-ff --algorithm ff --framework pytorch -- python3 ff.py --epochs 10
         """
@@ -31,6 +35,11 @@ struct RecordCommand: ParsableCommand {
     @Option(name: .customLong("batch-size"), help: "Its mini-batch size.") var batchSize: Int?
     @Option(help: "Its seed.") var seed: Int64?
     @Option(help: "Its epoch budget.") var epochs: Int?
+    @Option(help: "Its threads, for {threads} (default OPENBLAS_NUM_THREADS, else this machine's cores).") var threads: Int?
+    @OptionGroup var data: DataDirectoryOption
+    @Flag(help: "Expand {placeholders} and ${VARIABLES} in the command.") var substitute = false
+    @Option(help: "Output: text (the command's own lines) or json (also one object per recorded epoch).")
+    var format: OutputFormat = .text
     @Option(name: .customLong("sample-interval"), help: "How often to sample the process tree: 20ms, 0.5s, … (1 ms to 1 h)")
     var sampleInterval: String = "20ms"
     @Argument(parsing: .postTerminator, help: "The command to run, after --.") var command: [String] = []
@@ -43,11 +52,17 @@ struct RecordCommand: ParsableCommand {
         var run = ExternalRun(command: command, sampleInterval: interval)
         (run.study, run.arm, run.label, run.algorithm, run.framework) = (study, arm, label, algorithm, framework)
         (run.dataset, run.layers, run.batchSize, run.seed, run.epochs) = (dataset, layers, batchSize, seed, epochs)
+        (run.substitute, run.dataDirectory) = (substitute, data.dataDirectory)
+        if let threads {
+            guard (1...4096).contains(threads) else { throw ValidationError("--threads \(threads): expected 1 to 4096") }
+            run.threads = threads
+        }
         let stop = StopSignals()
         stop.install()
         let status: Int32
         do {
-            status = try run.run(into: db, stop: stop, passThrough: { Console.line($0) }, warn: { Console.error("warning: \($0)") })
+            status = try run.run(into: db, stop: stop, passThrough: { Console.line($0) }, warn: { Console.error("warning: \($0)") },
+                                 onEpoch: { if format == .json { Console.line($0.json) } })
         } catch let e as Subprocess.Failure {
             throw RunFailure(e.description)
         }

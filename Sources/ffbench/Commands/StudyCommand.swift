@@ -86,18 +86,19 @@ struct StudyRun: ParsableCommand {
 
     func run() throws {
         let (study, path) = try target.load()
+        try study.checkCommands(dataDirectory: data.dataDirectory)
         _ = try report.formats()
         let plan = AnalysisPlan(baseline: study.baseline, targetError: study.targetError, equivalenceMargin: study.equivalenceMargin,
                                 pilotCV: study.pilotCV, smallestEffect: study.smallestEffect)
         for w in DesignCheck.warnings(seeds: study.seeds.count, plan: plan) { Console.error("warning: \(study.name): \(w)") }
         if executor == .slurm { return try submit(study, path) }
         let store = try RunStore.open(path)
+        let runner = StudyRunner(spec: study, store: store, dataDirectory: data.dataDirectory) { Console.status($0) }
         try store.declare(study.declaration)
         let stop = StopSignals()
         stop.install()
-        let extra = data.dataDirectory.map { ["--data-dir", $0] } ?? []
         Console.status("\(study.name): \(study.plan.count) runs (\(study.arms.count) arms x \(study.seeds.count) seeds, \(study.epochs) epochs) into \(path)")
-        let summary = try StudyRunner(spec: study, store: store, extraArguments: extra) { Console.status($0) }.run(stop: stop)
+        let summary = try runner.run(stop: stop)
         print("\(study.name): \(summary.completed) completed, \(summary.skipped) already done, \(summary.diverged) diverged, \(summary.failed) failed, \(summary.interrupted) interrupted; database \(path)")
         if stop.requested { throw ExitCode(stop.exitStatus) }
         try writeReport(store, study.name, report: report, out: out)
