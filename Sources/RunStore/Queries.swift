@@ -61,6 +61,22 @@ extension RunStore {
         }
     }
 
+    /// Largest and mean value and count of each of `metrics` per run (runs
+    /// without any are absent): one indexed lookup per run and metric.
+    public func sampleSummaries(_ runIDs: [String], metrics: [String]) throws(RunStoreError) -> [String: [String: SampleSummary]] {
+        try read { db in
+            var out: [String: [String: SampleSummary]] = [:]
+            for id in runIDs {
+                for metric in metrics {
+                    guard let row = try Row.fetchOne(db, sql: "SELECT MAX(value) AS high, AVG(value) AS mean, COUNT(*) AS n FROM samples WHERE run_id = ? AND metric = ?",
+                                                     arguments: [id, metric]), let n = row["n"] as Int?, n > 0 else { continue }
+                    out[id, default: [:]][metric] = SampleSummary(max: row["high"], mean: row["mean"], count: n)
+                }
+            }
+            return out
+        }
+    }
+
     public func events(_ runID: String) throws(RunStoreError) -> [EventRecord] {
         try read { try EventRecord.fetchAll($0, sql: "SELECT * FROM events WHERE run_id = ? ORDER BY t", arguments: [runID]) }
     }
@@ -153,4 +169,11 @@ extension RunStore {
             return (columns, rows)
         }
     }
+}
+
+/// A sampled metric of one run, summarised.
+public struct SampleSummary: Sendable, Equatable {
+    public var max: Double
+    public var mean: Double
+    public var count: Int
 }

@@ -85,6 +85,8 @@ public struct ProcessTreeSample: Sendable, Equatable {
     public var systemSeconds = 0.0
     public var threads = 0
     public var processes = 0
+    /// The tree's processes (to find them in nvidia-smi's list of GPU users).
+    public var pids: [pid_t] = []
 
     /// Sums over `root` and every process whose parent chain reaches it.
     public static func measure(root: pid_t) -> ProcessTreeSample {
@@ -117,6 +119,7 @@ public struct ProcessTreeSample: Sendable, Equatable {
             sample.systemSeconds += s.stime
             sample.threads += s.threads
             sample.processes += 1
+            sample.pids.append(pid)
         }
         return sample
     }

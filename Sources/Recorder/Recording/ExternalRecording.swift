@@ -36,8 +36,7 @@ public final class ExternalRecording {
         let start = Monotonic.now()
         let (writer, id, root) = (self.writer, runID, child.pid)
         let peak = PeakTracker()
-        let gpu = GPUProbe.available()
-        let lastGPU = Mutex(0.0)
+        let gpuTool = GPUProbe.tool(environment: env)
         let sampler = Sampler(interval: interval) {
             let t = Monotonic.now() - start
             let tree = ProcessTreeSample.measure(root: root)
@@ -50,11 +49,16 @@ public final class ExternalRecording {
                 SampleRecord(runID: id, t: t, metric: "threads", value: Double(tree.threads)),
                 SampleRecord(runID: id, t: t, metric: "processes", value: Double(tree.processes)),
             ]
-            // nvidia-smi is slow to start: at most once a second.
-            if gpu, lastGPU.withLock({ t - $0 >= 1 ? { $0 = t; return true }(&$0) : false }) {
-                for (metric, value) in GPUProbe.sample() { rows.append(SampleRecord(runID: id, t: t, metric: metric, value: value)) }
-            }
             writer.add(samples: rows)
+        }
+        // nvidia-smi takes tens of milliseconds to start: once a second, on its own thread, so RSS samples keep their pace.
+        let gpuSampler = gpuTool.map { tool in
+            Sampler(interval: 1) {
+                let t = Monotonic.now() - start
+                let tree = ProcessTreeSample.measure(root: root)
+                guard tree.processes > 0 else { return }
+                writer.add(samples: GPUProbe.sample(tool: tool, pids: tree.pids).map { SampleRecord(runID: id, t: t, metric: $0.0, value: $0.1) })
+            }
         }
         // Forward a polite stop to the child.
         let forwarder = Sampler(interval: 0.05) { [stop, child] in
@@ -83,6 +87,7 @@ public final class ExternalRecording {
         }
         let status = child.wait()
         sampler.stop()
+        gpuSampler?.stop()
         forwarder.stop()
         let runStatus: RunStatus = status == 0 ? .completed : (status > 128 ? .interrupted : .failed)
         writer.add(event: "status", "exit status \(status)", t: Monotonic.now() - start)
@@ -109,27 +114,4 @@ final class PeakTracker: Sendable {
     }
 
     func take() -> Int { value.exchange(0, ordering: .relaxed) }
-}
-
-/// GPU memory and utilisation through nvidia-smi, when it exists.
-enum GPUProbe {
-    static func available() -> Bool {
-        (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":").contains {
-            FileManager.default.isExecutableFile(atPath: "\($0)/nvidia-smi")
-        }
-    }
-
-    static func sample() -> [(String, Double)] {
-        guard let child = try? Subprocess(["nvidia-smi", "--query-gpu=memory.used,utilization.gpu",
-                                           "--format=csv,noheader,nounits"], captureOutput: true) else { return [] }
-        var reader = LineReader(child.output!)
-        var memory = 0.0, utilisation = 0.0, gpus = 0
-        while let line = reader.next() {
-            let parts = line.split(separator: ",").map { Double($0.trimmingCharacters(in: .whitespaces)) }
-            if parts.count == 2, let m = parts[0], let u = parts[1] { memory += m; utilisation += u; gpus += 1 }
-        }
-        _ = child.wait()
-        guard gpus > 0 else { return [] }
-        return [("gpu_memory_bytes", memory * 1_048_576), ("gpu_utilization_percent", utilisation / Double(gpus))]
-    }
 }

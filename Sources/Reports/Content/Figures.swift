@@ -180,10 +180,13 @@ enum Figures {
             if let rss = t.series["rss_bytes"] {
                 series.append(Series(name: "RSS", points: rss.map { Point(x: $0.t, y: $0.value * mib) }))
             }
+            for (metric, name) in [("gpu_memory_bytes", "GPU memory (run)"), ("gpu_device_memory_bytes", "GPU memory (devices)")] {
+                if let g = t.series[metric] { series.append(Series(name: name, points: g.map { Point(x: $0.t, y: $0.value * mib) })) }
+            }
             guard !series.isEmpty else { return nil }
             let title = "\(styles.label(t.arm)): \(shortTitle(unit))"
             return Figure(name: "memory-timeline-" + slug(t.arm.name + "-" + unitTitle(unit)),
-                          caption: "Memory of one \(styles.label(t.arm)) run on \(unitTitle(unit)) (the lowest seed): tensor bytes by ledger category, stacked, and the process's RSS, as sampled while it trained.",
+                          caption: "Memory of one \(styles.label(t.arm)) run on \(unitTitle(unit)) (the lowest seed): tensor bytes by ledger category, stacked, and the process's RSS" + (t.series.keys.contains { $0.hasPrefix("gpu_") } ? ", with GPU memory from nvidia-smi" : "") + ", as sampled while it trained.",
                           chart: Chart(kind: .timeline(stacked: stacked), title: title, xLabel: "time since start (s)",
                                        yLabel: "memory (MiB)", series: series))
         }

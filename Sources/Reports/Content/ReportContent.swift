@@ -67,6 +67,10 @@ enum ReportContent {
                 labels.append(t.label)
                 unitBlocks.append(.table(t))
             }
+            if let t = GPUTable.table(model, unit: unit, styles: styles, numbering: &numbering) {
+                labels.append(t.label)
+                unitBlocks.append(.table(t))
+            }
             for f in [Figures.errorAgainstTime(model, unit: unit, styles: styles), Figures.errorPerEpoch(model, unit: unit, styles: styles)].compactMap({ $0 })
                 + Figures.timelines(model, unit: unit, styles: styles) {
                 let n = numbering.figure(f)

@@ -25,6 +25,8 @@ public struct ReportModel: Sendable {
     public var metrics: [String: RunMetrics]
     /// Memory over time of one run (the lowest seed) per unit and arm.
     public var timelines: [Timeline]
+    /// nvidia-smi's samples summarised, by run id (runs with any).
+    public var gpu: [String: [String: SampleSummary]]
     /// The newest stored time: the only date a report prints or embeds.
     public var asOf: String
 
@@ -48,7 +50,7 @@ public struct ReportModel: Sendable {
             guard !samples.isEmpty else { continue }
             let byMetric = Dictionary(grouping: samples, by: \.metric)
             var series: [String: [(t: Double, value: Double)]] = [:]
-            for (metric, rows) in byMetric where metric == "rss_bytes" || metric.hasPrefix("tensor_bytes.") {
+            for (metric, rows) in byMetric where metric == "rss_bytes" || metric.hasPrefix("tensor_bytes.") || metric.hasPrefix("gpu_") && metric.hasSuffix("memory_bytes") {
                 series[metric] = thin(rows.sorted { $0.t < $1.t }.map { ($0.t, $0.value) }, to: 400)
             }
             var breakdown: [String: Double] = [:]
@@ -67,7 +69,7 @@ public struct ReportModel: Sendable {
                            database: (store.path as NSString).lastPathComponent, runs: runs, epochs: epochs,
                            analysis: analysis, hosts: hosts,
                            metrics: Dictionary(uniqueKeysWithValues: analysis.runs.map { ($0.runID, $0) }),
-                           timelines: timelines, asOf: asOf)
+                           timelines: timelines, gpu: try store.sampleSummaries(completed.map(\.id), metrics: GPUTable.metrics), asOf: asOf)
     }
 }
 
