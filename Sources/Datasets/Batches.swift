@@ -42,9 +42,16 @@ public final class BatchIterator {
         position = 0
         guard let seed = shuffleSeed else { return }
         for i in order.indices { order[i] = i }
-        var rng = RNG(seed: seed, stream: 0xBA7C_0000 &+ UInt64(epoch))
+        var rng = Self.shuffleStream(seed: seed, epoch: epoch)
         order.withUnsafeMutableBufferPointer { rng.shuffle($0) }
     }
+
+    /// The generator an epoch's order is drawn from: a permutation of the
+    /// training set by Fisher–Yates (other implementations reproduce it).
+    public static func shuffleStream(seed: UInt64, epoch: Int) -> RNG { RNG(seed: seed, stream: 0xBA7C_0000 &+ UInt64(epoch)) }
+
+    /// Indices of the images in the current batch, in batch order.
+    public var batchIndices: ArraySlice<Int> { order[max(0, position - x.rows)..<position] }
 
     /// Fills the next batch; returns its size, or nil at the end of the epoch.
     public func next() -> Int? {

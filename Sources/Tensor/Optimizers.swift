@@ -114,6 +114,9 @@ public final class SGD: Optimizer {
         GradientTarget(matrix: velocity[i], alpha: 1 - dampening, firstBeta: 1)
     }
 
+    /// momentum × v after the last step, per parameter (to check another implementation's gradients).
+    public var momentumState: [Matrix] { velocity }
+
     public func step(learningRate lr: Float) { update(learningRate: lr, fromTargets: false) }
 
     public func stepFromTargets(learningRate lr: Float) { update(learningRate: lr, fromTargets: true) }

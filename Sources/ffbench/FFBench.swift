@@ -14,6 +14,6 @@ struct FFBench: AsyncParsableCommand {
           FFBENCH_DATA=../shared/datasets ffbench data verify mnist
         """,
         version: "0.1.0",
-        subcommands: [TrainCommand.self, StudyCommand.self, RecordCommand.self, RunsCommand.self, MergeCommand.self, CompareCommand.self, ReportCommand.self, ExportCommand.self, StatsCommand.self, BenchCommand.self, DataCommand.self, EnvCommand.self]
+        subcommands: [TrainCommand.self, StudyCommand.self, RecordCommand.self, RunsCommand.self, MergeCommand.self, CompareCommand.self, ReportCommand.self, ExportCommand.self, StatsCommand.self, BenchCommand.self, FirstStepCommand.self, DataCommand.self, EnvCommand.self]
     )
 }

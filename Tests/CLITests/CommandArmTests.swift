@@ -9,7 +9,7 @@ import Testing
 
     /// A study of ffbench BP and the fake trainer as an FF arm of framework "fixture".
     static func spec(in dir: String, name: String = "cmd", seeds: String = "[1, 2, 3]", extra: [String] = [],
-                     armKeys: String = "") throws -> String {
+                     armKeys: String = "", script: String = script) throws -> String {
         let words = ["${FFBENCH_TEST_PYTHON:-python3}", script, "--seed", "{seed}", "--epochs", "{epochs}", "--layers", "{layers}",
                      "--batch-size", "{batch-size}", "--dataset", "{dataset}", "--data-dir", "{data-dir}", "--threads", "{threads}",
                      "--args-to", dir + "/args-{seed}.json"] + extra
@@ -34,9 +34,11 @@ import Testing
 
     @Test func placeholdersAreSubstitutedRunsRecordedAndComparedWithTheNativeArm() throws {
         let dir = CLI.temporaryDirectory()
-        let spec = try Self.spec(in: dir)
+        // The script beside the spec, named through {spec-dir}: the study runs it from any working directory.
+        try FileManager.default.copyItem(atPath: Self.script, toPath: dir + "/trainer.py")
+        let spec = try Self.spec(in: dir, script: "{spec-dir}/trainer.py")
         let db = dir + "/cmd.sqlite"
-        let r = try CLI.run(["study", spec, "--db", db, "--out", dir + "/report", "--format", "html"], directory: CLI.packageRoot.path)
+        let r = try CLI.run(["study", spec, "--db", db, "--out", dir + "/report", "--format", "html"], directory: "/tmp")
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stdout.contains("6 completed"), "\(r.stdout)")
 
@@ -53,6 +55,7 @@ import Testing
             #expect(run.dataset == "mnist" && run.layers == "2x32" && run.batchSize == 500 && run.epochs == 2)
             // The command as it ran, expanded, is stored.
             #expect(run.command?.contains("--seed \(run.seed!) --epochs 2") == true, "\(run.command ?? "")")
+            #expect(run.command?.contains(dir + "/trainer.py --seed") == true, "{spec-dir} not filled in: \(run.command ?? "")")
             #expect(try store.epochs(run.id).count == 2)
             // The recorder sampled the script's process tree: its 30 MiB are in the peak.
             let rss = try store.samples(run.id, metric: "rss_bytes").map(\.value).max() ?? 0

@@ -4,7 +4,7 @@ import Foundation
 /// `${NAME}` / `${NAME:-default}` environment references, expanded where
 /// the command runs (so a Slurm node's FFBENCH_PYTHON is the one used).
 public enum CommandTemplate {
-    public static let placeholders = ["seed", "epochs", "layers", "batch-size", "dataset", "data-dir", "threads"]
+    public static let placeholders = ["seed", "epochs", "layers", "batch-size", "dataset", "data-dir", "threads", "spec-dir"]
 
     /// The first `{name}` in the words that is not a placeholder.
     public static func unknownPlaceholder(in words: [String]) -> String? {

@@ -156,7 +156,9 @@ public struct StudySpec: Sendable {
                     guard let words, !words.isEmpty, words.allSatisfy({ $0 != nil && !$0!.isEmpty }) else {
                         throw fail("\(at).command", "expected a non-empty list of words, e.g. [python3, ports/pytorch/ff.py, --seed, \"{seed}\"]")
                     }
-                    command = words.map { $0! }
+                    // {spec-dir} is known now: the folder of this file, so a study runs its scripts from anywhere.
+                    let folder = URL(fileURLWithPath: path).deletingLastPathComponent().standardizedFileURL.path
+                    command = words.map { $0!.replacingOccurrences(of: "{spec-dir}", with: folder) }
                     if let bad = CommandTemplate.unknownPlaceholder(in: command!) {
                         throw fail("\(at).command", "unknown placeholder {\(bad)} (expected one of: \(CommandTemplate.placeholders.map { "{\($0)}" }.joined(separator: ", ")))")
                     }

@@ -15,7 +15,8 @@ struct RecordCommand: ParsableCommand {
         GPU memory and utilisation are sampled when nvidia-smi exists.
 
         With --substitute, {seed}, {epochs}, {layers}, {batch-size}, {dataset}, {data-dir}
-        and {threads} in the command take the described values, and ${NAME} or
+        and {threads} in the command take the described values ({spec-dir}, the study
+        spec's folder, is filled in by the study), and ${NAME} or
         ${NAME:-default} the environment's (what a study's command arm runs).
 
         Example:

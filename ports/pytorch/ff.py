@@ -1,0 +1,270 @@
+"""Hinton's supervised Forward-Forward in PyTorch, with the settings of
+ffbench's default FF (Hinton 2022, section 3.3, and his ffnew.m):
+
+- the label one-hot in the first 10 inputs (value 1), or a neutral label
+  (0.1 in each place) for the softmax head's pass;
+- each layer's input RMS-normalised (x / (rms + 1e-20)), ReLU units;
+- goodness = sum of squared activities against a threshold of the layer's
+  width; per-layer loss softplus(-(g - theta)) on positives and
+  softplus(g - theta) on negatives, averaged over the batch; gradients stay
+  in their layer (inputs are detached);
+- hard negatives sampled from the head's softmax with the true label
+  masked; peer normalisation (running mean activity 0.9/0.1, strength 0.03,
+  a gradient term ungated by the ReLU);
+- a softmax head on the normalised outputs of layers 2 and up (zero
+  initial weights, no bias, cross-entropy);
+- Hinton's SGD: v = 0.9 v + 0.1 g, w -= lr (v + wd w), lr 0.005 and weight
+  cost 0.002 for the layers (none on biases), lr 0.1 and 0.003 for the head,
+  constant for half the epochs then linear decay;
+- prediction by goodness accumulated over layers 2 and up, one pass per label.
+
+--plain gives the FF of most ports instead: random negatives, no head.
+Prints one ffbench epoch line per epoch (train seconds exclude evaluation).
+"""
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+import common
+
+LABELS = 10
+
+
+def softplus(x):
+    """max(x, 0) + log1p(exp(-|x|)): ffbench's, exact on both tails."""
+    return torch.clamp(x, min=0) + torch.log1p(torch.exp(-x.abs()))
+
+
+def normalize(h):
+    return h / (h.pow(2).mean(dim=1, keepdim=True).sqrt() + 1e-20)
+
+
+class HintonSGD(torch.optim.Optimizer):
+    """v = momentum v + (1 - dampening) g; w -= lr (v + wd w): the weight
+    cost is outside the momentum (separate), as in Hinton's code. (torch's
+    SGD starts its buffer at g, not (1 - dampening) g, and puts the decay in
+    the gradient, so it is not this.)"""
+
+    def __init__(self, groups, momentum=0.9, dampening=0.9):
+        super().__init__(groups, dict(lr=0.0, weight_decay=0.0, momentum=momentum, dampening=dampening))
+
+    @torch.no_grad()
+    def step(self):
+        for group in self.param_groups:
+            lr, wd, mu, keep = group["lr"], group["weight_decay"], group["momentum"], 1 - group["dampening"]
+            for p in group["params"]:
+                state = self.state[p]
+                if "v" not in state:
+                    state["v"] = torch.zeros_like(p)
+                v = state["v"]
+                v.mul_(mu).add_(p.grad, alpha=keep)
+                p.sub_(lr * (v + wd * p) if wd else lr * v)
+
+    def momentum_state(self, p):
+        """momentum x v, what ffbench keeps between steps."""
+        return self.state[p]["v"] * self.param_groups[0]["momentum"]
+
+
+class FF:
+    def __init__(self, input_size, widths, seed, device, plain=False, input_mean=None):
+        self.widths, self.device, self.plain = widths, device, plain
+        self.label_value, self.peer_strength, self.peer_momentum = 1.0, 0.03, 0.9
+        self.goodness_from, self.head_from = 2, 2  # 1-based layers
+        rng = common.RNG(seed, common.INIT_STREAM)
+        sizes = [input_size] + widths
+        self.weights = [torch.tensor(common.init_weight(rng, sizes[l], sizes[l + 1]), device=device, requires_grad=True)
+                        for l in range(len(widths))]
+        self.biases = [torch.zeros(w, device=device, requires_grad=True) for w in widths]
+        self.head = {} if plain else {l: torch.zeros(widths[l], LABELS, device=device, requires_grad=True)
+                                      for l in range(len(widths)) if l + 1 >= self.head_from}
+        self.peer = [torch.full((w,), 0.5, device=device) for w in widths]
+        self.negatives_rng = common.RNG(seed, common.NEGATIVES_STREAM)
+        self.input_mean = None if input_mean is None else torch.tensor(input_mean, device=device)
+        groups = [dict(params=self.weights, lr=0.005, base_lr=0.005, weight_decay=0.002),
+                  dict(params=self.biases, lr=0.005, base_lr=0.005, weight_decay=0.0)]
+        if self.head:
+            groups.append(dict(params=list(self.head.values()), lr=0.1, base_lr=0.1, weight_decay=0.003))
+        self.optimizer = HintonSGD(groups)
+
+    def momentum_state(self, p):
+        return self.optimizer.momentum_state(p)
+
+    def set_learning_rate_scale(self, scale):
+        for g in self.optimizer.param_groups:
+            g["lr"] = float(np.float32(g["base_lr"]) * scale)
+
+    def overlay(self, x, labels):
+        """The image (centred if asked) with the label in its first 10 places: a tensor of labels, one class, or None (neutral)."""
+        h = x - self.input_mean if self.input_mean is not None else x.clone()
+        if labels is None:
+            h[:, :LABELS] = self.label_value / LABELS
+        else:
+            h[:, :LABELS] = 0
+            if isinstance(labels, int):
+                h[:, labels] = self.label_value
+            else:
+                h[torch.arange(len(h), device=h.device), labels] = self.label_value
+        return normalize(h)
+
+    def layers(self, inp):
+        """Each layer's ReLU output, from a normalised input (no gradients)."""
+        out = []
+        for W, b in zip(self.weights, self.biases):
+            h = torch.relu(inp @ W + b)
+            out.append(h)
+            inp = normalize(h)
+        return out
+
+    def head_logits(self, relus):
+        return sum(normalize(relus[l]) @ S for l, S in self.head.items())
+
+    # ------------------------------------------------------------ training
+
+    def train_batch(self, x, y, negatives=None):
+        """One batch: every gradient, then every update. Returns (summed loss, head errors or None, negatives) as tensors."""
+        B = len(y)
+        self.optimizer.zero_grad()  # every backward below adds to fresh gradients
+        loss = torch.zeros((), device=x.device)
+        errors = None
+        probs = None
+        if self.head:
+            # 1. Neutral label: the head's loss and gradient on the layers' normalised outputs.
+            with torch.no_grad():
+                relus = self.layers(self.overlay(x, None))
+            logits = self.head_logits(relus)
+            head_loss = F.cross_entropy(logits, y, reduction="sum")
+            (head_loss / B).backward()
+            loss = loss + head_loss.detach()
+            errors = (logits.detach().argmax(dim=1) != y).sum()
+            probs = torch.softmax(logits.detach(), dim=1)
+        if negatives is None:
+            negatives = self.sample_negatives(y, probs)
+        # 2 and 3. Positive, then negative: each layer's own loss and gradient.
+        for positive, labels in ((True, y), (False, negatives)):
+            inp = self.overlay(x, labels)
+            sign = -1.0 if positive else 1.0
+            for l, (W, b) in enumerate(zip(self.weights, self.biases)):
+                z = inp @ W + b
+                h = torch.relu(z)
+                rows = softplus(sign * (h.pow(2).sum(dim=1) - self.widths[l]))
+                objective = rows.sum() / B
+                if positive and self.peer_strength > 0:
+                    with torch.no_grad():
+                        self.peer[l].mul_(self.peer_momentum).add_(h.mean(dim=0), alpha=1 - self.peer_momentum)
+                        m = self.peer[l]
+                        pull = (-2 * self.peer_strength / B) * (m.mean() - m)
+                    # d/dz of this term is `pull` on every row: ungated by the ReLU, so dead units revive.
+                    objective = objective + (z * pull).sum()
+                objective.backward()
+                loss = loss + rows.sum().detach()
+                inp = normalize(h.detach())
+        self.optimizer.step()
+        return loss, errors, negatives
+
+    def sample_negatives(self, y, probs):
+        labels = y.cpu().numpy()
+        if probs is None:
+            k = np.array([self.negatives_rng.int_below(LABELS - 1) for _ in labels])
+            return torch.tensor(np.where(k >= labels, k + 1, k), device=y.device)
+        return torch.tensor(hard_negatives(probs.cpu().numpy(), labels, self.negatives_rng), device=y.device)
+
+    # ------------------------------------------------------------ evaluation
+
+    @torch.no_grad()
+    def errors(self, x, y):
+        """(goodness errors, softmax errors or None) on a batch."""
+        scores = torch.zeros(len(y), LABELS, device=x.device)
+        for c in range(LABELS):
+            relus = self.layers(self.overlay(x, c))
+            for l in range(self.goodness_from - 1, len(relus)):
+                scores[:, c] += relus[l].pow(2).sum(dim=1)
+        goodness = (scores.argmax(dim=1) != y).sum().item()
+        softmax = None
+        if self.head:
+            softmax = (self.head_logits(self.layers(self.overlay(x, None))).argmax(dim=1) != y).sum().item()
+        return goodness, softmax
+
+
+def hard_negatives(probs, labels, rng):
+    """ffbench's NegativeLabels.hard in float32: for each row, a draw u * total
+    walked down the wrong labels' probabilities; the last wrong label with mass
+    if rounding leaves none, a uniform wrong label if none has mass."""
+    B = len(labels)
+    truth = labels
+    masked = probs.astype(np.float32).copy()
+    masked[np.arange(B), truth] = 0
+    total = np.zeros(B, dtype=np.float32)
+    for j in range(LABELS):
+        total += masked[:, j]  # the same sequence of float32 additions as the Swift loop
+    draws = np.zeros(B, dtype=np.float32)
+    pick = np.full(B, -1, dtype=np.int64)
+    for r in range(B):  # draws in row order, as ffbench makes them
+        if total[r] > 0:
+            draws[r] = rng.uniform_float()
+        else:
+            k = rng.int_below(LABELS - 1)
+            pick[r] = k + 1 if k >= truth[r] else k
+    u = draws * total
+    for j in range(LABELS):
+        u = u - masked[:, j]
+        crossed = (pick < 0) & (total > 0) & (u < 0) & (truth != j)
+        pick[crossed] = j
+    for r in np.flatnonzero(pick < 0):
+        pick[r] = max(j for j in range(LABELS) if j != truth[r] and masked[r, j] > 0)
+    return pick
+
+
+def run(a):
+    device = common.setup_torch(a)
+    data = common.Data(a.dataset, a.data_dir, a.validation)
+    widths = common.parse_layers(a.layers, data.input_size)
+    center = a.dataset == "cifar10"
+    model = FF(data.input_size, widths, a.seed, device, plain=a.plain, input_mean=data.mean_image() if center else None)
+    x_train = torch.tensor(data.x_train, device=device)
+    y_train = torch.tensor(data.y_train, device=device)
+    evals = [(torch.tensor(x, device=device), torch.tensor(yv, device=device)) if x is not None else None
+             for x, yv in ((data.x_val, data.y_val), (data.x_test, data.y_test))]
+    B = a.batch_size
+    batches = len(data.x_train) // B
+    if a.batches:
+        batches = min(batches, a.batches)
+    for epoch in range(1, a.epochs + 1):
+        scale = common.learning_rate_scale(epoch, a.epochs)
+        model.set_learning_rate_scale(scale)
+        order = torch.tensor(common.epoch_order(a.seed, epoch, len(data.x_train)), device=device)
+        loss = torch.zeros((), device=device)
+        wrong = torch.zeros((), device=device, dtype=torch.int64)
+        with common.Clock(device) as train:
+            for i in range(batches):
+                idx = order[i * B:(i + 1) * B]
+                batch_loss, errors, _ = model.train_batch(x_train[idx], y_train[idx])
+                loss += batch_loss
+                if errors is not None:
+                    wrong += errors
+            train_loss = loss.item()
+        if not np.isfinite(train_loss):
+            common.fail(f"epoch {epoch}: the loss is not finite (diverged)")
+        seen = batches * B
+        with common.Clock(device) as evaluation:
+            rates = []
+            for part in evals:
+                if part is None:
+                    rates.append((None, None))
+                    continue
+                x, yv = part
+                g = s = 0
+                for i in range(0, len(yv), B):
+                    eg, es = model.errors(x[i:i + B], yv[i:i + B])
+                    g += eg
+                    s += es or 0
+                rates.append((g / len(yv), s / len(yv) if model.head else None))
+        (val_g, _), (test_g, test_s) = rates
+        common.epoch_line(epoch=epoch, train_loss=train_loss / seen, train_error=None if a.plain else wrong.item() / seen,
+                          test_error=test_g, validation_error=val_g, test_error_goodness=test_g, test_error_softmax=test_s,
+                          train_seconds=train.seconds, eval_seconds=evaluation.seconds,
+                          learning_rate=float(np.float32(0.005) * scale))
+
+
+if __name__ == "__main__":
+    run(common.arguments(__doc__.split("\n")[0], lambda p: p.add_argument(
+        "--plain", action="store_true", help="random negatives, no softmax head (the FF of most ports)")))
