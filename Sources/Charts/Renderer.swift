@@ -54,12 +54,16 @@ enum Renderer {
         }
 
         // Title and axis labels.
-        if let title = chart.title { text(cr, title, x: frame.left + frame.width / 2, y: 3, size: font + 1, anchor: .topCenter, bold: true) }
+        if let title = chart.title {
+            let (x, fitted) = fit(cr, title, centre: frame.left + frame.width / 2, within: 5, size.width - 5, size: font + 1, bold: true)
+            text(cr, title, x: x, y: 3, size: fitted, anchor: .topCenter, bold: true)
+        }
         text(cr, chart.xLabel, x: frame.left + frame.width / 2, y: size.height - 3, size: font, anchor: .bottomCenter)
         cairo_save(cr)
-        cairo_translate(cr, 3, frame.top + frame.height / 2)
+        let (y, fitted) = fit(cr, chart.yLabel, centre: frame.top + frame.height / 2, within: 2, size.height - 2, size: font)
+        cairo_translate(cr, 3, y)
         cairo_rotate(cr, -Double.pi / 2)
-        text(cr, chart.yLabel, x: 0, y: 0, size: font, anchor: .topCenter)
+        text(cr, chart.yLabel, x: 0, y: 0, size: fitted, anchor: .topCenter)
         cairo_restore(cr)
 
         // Grid, ticks and tick labels.
@@ -108,11 +112,11 @@ enum Renderer {
         if case .stackedBars(_, let stacked) = chart.kind { stackedCount = stacked } else { stackedCount = 0 }
         for (index, s) in chart.series.enumerated() {
             let c = style(s, index).color, m = style(s, index).marker
-            let offset = (Double(index) - Double(chart.series.count - 1) / 2) * 0.18
+            let slot = slot(chart, index)
             switch chart.kind {
             case .line: drawLine(cr, s, c, frame, marker: m)
-            case .dots: drawDots(cr, s, c, frame, offset: offset, marker: m)
-            case .box: drawBox(cr, s, c, frame, offset: offset * 1.6, halfWidth: 0.1)
+            case .dots: drawDots(cr, s, c, frame, offset: slot.offset, marker: m)
+            case .box: drawBox(cr, s, c, frame, offset: slot.offset, halfWidth: slot.halfWidth)
             case .timeline:
                 if index < tops.count {
                     drawArea(cr, top: tops[index], bottom: index > 0 ? tops[index - 1] : nil, c, frame)
@@ -350,6 +354,28 @@ enum Renderer {
     }
 
     /// 0 top-left, 1 top-right, 2 bottom-left, 3 bottom-right; nil when each covers data.
+    /// Where series `index` sits beside its category (or x): series side by
+    /// side, every one inside its category's slot of width 1.
+    static func slot(_ chart: Chart, _ index: Int) -> (offset: Double, halfWidth: Double) {
+        let n = Double(chart.series.count)
+        switch chart.kind {
+        case .dots: return ((Double(index) - (n - 1) / 2) * min(0.18, 0.8 / n), 0.05)
+        case .box:
+            let spacing = min(0.29, 0.9 / n)
+            return ((Double(index) - (n - 1) / 2) * spacing, min(0.1, spacing * 0.38))
+        default: return (0, 0)
+        }
+    }
+
+    /// Centre and font size for a line of text to fit between two bounds:
+    /// moved inwards first, made smaller only when longer than the room.
+    static func fit(_ cr: OpaquePointer, _ string: String, centre: Double, within low: Double, _ high: Double,
+                    size: Double, bold: Bool = false) -> (centre: Double, size: Double) {
+        let width = measure(cr, string, size: size, bold: bold).width, room = high - low
+        guard width > room else { return (min(max(centre, low + width / 2), high - width / 2), size) }
+        return ((low + high) / 2, size * room / width)
+    }
+
     static func legendCorner(_ chart: Chart, frame f: Frame, cr: OpaquePointer) -> Int? {
         // Stacked areas fill everything under their top: no corner is free.
         if case .timeline = chart.kind { return nil }
@@ -360,13 +386,21 @@ enum Renderer {
             let x0 = corner % 2 == 0 ? f.left + 4 : f.left + f.width - w - 4
             let y0 = corner < 2 ? f.top + 4 : f.top + f.height - h - 4
             var hits = 0
-            for s in chart.series {
+            func inside(_ y: Double) -> Bool { y >= y0 - 3 && y <= y0 + h + 3 }
+            for (index, s) in chart.series.enumerated() {
+                // A series drawn beside its category covers its slot, not just the category's centre.
+                let slot = slot(chart, index)
                 for p in s.points {
-                    for v in [p.y, p.low, p.high].compactMap({ $0 }) + p.values {
-                        let x = f.x(p.x), y = f.y(v)
-                        if x >= x0 - 3 && x <= x0 + w + 3 && y >= y0 - 3 && y <= y0 + h + 3 { hits += 1 }
-                    }
+                    let xs = [p.x + slot.offset - slot.halfWidth, p.x + slot.offset, p.x + slot.offset + slot.halfWidth].map(f.x)
+                    let across = xs.contains { $0 >= x0 - 3 && $0 <= x0 + w + 3 }
+                        || (xs.min()! < x0 && xs.max()! > x0 + w)
+                    for v in [p.y, p.low, p.high].compactMap({ $0 }) + p.values where across && inside(f.y(v)) { hits += 1 }
                 }
+            }
+            // Reference lines run the plot's width; their labels sit just above them.
+            for line in chart.referenceLines {
+                let y = f.y(chart.kind == .logLog ? log10(line.y) : line.y)
+                if inside(y) || inside(y - Typeface.size * 1.5) { hits += 1 }
             }
             if hits == 0 { return corner }
             if best == nil || hits < best!.hits { best = (corner, hits) }
@@ -423,8 +457,8 @@ enum Renderer {
         return layout
     }
 
-    static func measure(_ cr: OpaquePointer, _ string: String, size: Double) -> (width: Double, height: Double) {
-        let l = layout(cr, string, size: size)
+    static func measure(_ cr: OpaquePointer, _ string: String, size: Double, bold: Bool = false) -> (width: Double, height: Double) {
+        let l = layout(cr, string, size: size, bold: bold)
         defer { g_object_unref(UnsafeMutableRawPointer(l)) }
         var w: Int32 = 0, h: Int32 = 0
         pango_layout_get_size(l, &w, &h)

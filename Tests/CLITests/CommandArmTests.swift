@@ -58,8 +58,11 @@ import Testing
             #expect(run.command?.contains(dir + "/trainer.py --seed") == true, "{spec-dir} not filled in: \(run.command ?? "")")
             #expect(try store.epochs(run.id).count == 2)
             // The recorder sampled the script's process tree: its 30 MiB are in the peak.
-            let rss = try store.samples(run.id, metric: "rss_bytes").map(\.value).max() ?? 0
+            let samples = try store.samples(run.id, metric: "rss_bytes").map(\.value)
+            let rss = samples.max() ?? 0
             #expect(rss > 30 * 1_048_576, "peak sampled RSS \(rss)")
+            // Not one sample of the exited (zombie) process as "0 bytes resident".
+            #expect((samples.min() ?? 0) > 0, "smallest sampled RSS \(samples.min() ?? 0)")
         }
         // Interleaved with the native arm: bp s1, fake s1, bp s2, …
         let order = try store.runs().sorted { $0.startedAt < $1.startedAt }.map { "\($0.arm!)\($0.seed!)" }

@@ -57,43 +57,14 @@ class BP:
 def run(a):
     device = common.setup_torch(a)
     data = common.Data(a.dataset, a.data_dir, a.validation)
-    widths = common.parse_layers(a.layers, data.input_size)
-    model = BP(data.input_size, widths, a.seed, device)
-    x_train = torch.tensor(data.x_train, device=device)
-    y_train = torch.tensor(data.y_train, device=device)
-    evals = [(torch.tensor(x, device=device), torch.tensor(yv, device=device)) if x is not None else None
-             for x, yv in ((data.x_val, data.y_val), (data.x_test, data.y_test))]
-    B = a.batch_size
-    batches = len(data.x_train) // B
-    if a.batches:
-        batches = min(batches, a.batches)
-    for epoch in range(1, a.epochs + 1):
-        scale = common.learning_rate_scale(epoch, a.epochs)
-        model.set_learning_rate_scale(scale)
-        order = torch.tensor(common.epoch_order(a.seed, epoch, len(data.x_train)), device=device)
-        loss = torch.zeros((), device=device)
-        wrong = torch.zeros((), device=device, dtype=torch.int64)
-        with common.Clock(device) as train:
-            for i in range(batches):
-                idx = order[i * B:(i + 1) * B]
-                batch_loss, errors = model.train_batch(x_train[idx], y_train[idx])
-                loss += batch_loss
-                wrong += errors
-            train_loss = loss.item()
-        if not np.isfinite(train_loss):
-            common.fail(f"epoch {epoch}: the loss is not finite (diverged)")
-        seen = batches * B
-        with common.Clock(device) as evaluation:
-            rates = []
-            for part in evals:
-                if part is None:
-                    rates.append(None)
-                    continue
-                x, yv = part
-                rates.append(sum(model.errors(x[i:i + B], yv[i:i + B]) for i in range(0, len(yv), B)) / len(yv))
-        common.epoch_line(epoch=epoch, train_loss=train_loss / seen, train_error=wrong.item() / seen, test_error=rates[1],
-                          validation_error=rates[0], train_seconds=train.seconds, eval_seconds=evaluation.seconds,
-                          learning_rate=float(np.float32(0.05) * scale))
+    model = BP(data.input_size, common.parse_layers(a.layers, data.input_size), a.seed, device)
+
+    def line(epoch, scale, loss, train_error, val, test, train_seconds, eval_seconds):
+        common.epoch_line(epoch=epoch, train_loss=loss, train_error=train_error, test_error=test[0],
+                          validation_error=val[0] if val else None, train_seconds=train_seconds,
+                          eval_seconds=eval_seconds, learning_rate=float(np.float32(0.05) * scale))
+
+    common.train_epochs(a, device, data, model, model.train_batch, lambda x, y: (model.errors(x, y),), line)
 
 
 if __name__ == "__main__":

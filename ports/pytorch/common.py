@@ -307,6 +307,68 @@ class Clock:
         self.seconds = time.perf_counter() - self.start
 
 
+def as_tensor(array, device):
+    """The array on the device; on the CPU the same memory (torch.from_numpy),
+    so a run does not hold the data set twice and its RSS is the port's, not
+    a copy's."""
+    import torch
+
+    t = torch.from_numpy(array)
+    return t if device.type == "cpu" else t.to(device)
+
+
+def batch_sums(errors, x, y, B):
+    """Sums of `errors(x_batch, y_batch)` (a tuple of counts, None for a count
+    a model does not make) over the set in batches of B, as rates."""
+    total = None
+    for i in range(0, len(y), B):
+        counts = errors(x[i:i + B], y[i:i + B])
+        total = counts if total is None else tuple(None if t is None else t + c for t, c in zip(total, counts))
+    return tuple(None if t is None else t / len(y) for t in total)
+
+
+def train_epochs(a, device, data, model, step, errors, line):
+    """ffbench's epoch loop: the schedule, the epoch order, the training
+    clock (evaluation outside it), a check that the loss stays finite, and
+    the error rates of validation and test sets, handed to `line`.
+
+    step(x, y) -> (summed loss tensor, wrong-count tensor or None);
+    errors(x, y) -> a tuple of counts; line(epoch, scale, loss, train_error,
+    validation rates, test rates, train seconds, eval seconds) prints."""
+    import torch
+
+    x_train, y_train = as_tensor(data.x_train, device), as_tensor(data.y_train, device)
+    evals = [None if x is None else (as_tensor(x, device), as_tensor(yv, device))
+             for x, yv in ((data.x_val, data.y_val), (data.x_test, data.y_test))]
+    B = a.batch_size
+    batches = len(data.x_train) // B
+    if a.batches:
+        batches = min(batches, a.batches)
+    for epoch in range(1, a.epochs + 1):
+        scale = learning_rate_scale(epoch, a.epochs)
+        model.set_learning_rate_scale(scale)
+        order = torch.from_numpy(epoch_order(a.seed, epoch, len(data.x_train))).to(device)
+        loss = torch.zeros((), device=device)
+        wrong = torch.zeros((), device=device, dtype=torch.int64)
+        counted = False
+        with Clock(device) as train:
+            for i in range(batches):
+                idx = order[i * B:(i + 1) * B]
+                batch_loss, batch_wrong = step(x_train[idx], y_train[idx])
+                loss += batch_loss
+                if batch_wrong is not None:
+                    wrong += batch_wrong
+                    counted = True
+            train_loss = loss.item()
+        if not np.isfinite(train_loss):
+            fail(f"epoch {epoch}: the loss is not finite (diverged)")
+        seen = batches * B
+        with Clock(device) as evaluation:
+            val, test = [None if part is None else batch_sums(errors, *part, B) for part in evals]
+        line(epoch, scale, train_loss / seen, wrong.item() / seen if counted else None, val, test,
+             train.seconds, evaluation.seconds)
+
+
 def fail(message):
     print(message, file=sys.stderr)
     sys.exit(2)

@@ -62,6 +62,12 @@ public struct ArmInfo: Codable, Sendable, Hashable {
     public var title: String {
         name.lowercased() == algorithm.lowercased() ? algorithm.uppercased() : name
     }
+
+    /// The title with its framework, for when arms of several frameworks
+    /// meet: "FF (ffbench)", "torch-ff (FF, pytorch)".
+    public var titleWithFramework: String {
+        title == algorithm.uppercased() ? "\(title) (\(framework))" : "\(title) (\(algorithm.uppercased()), \(framework))"
+    }
 }
 
 /// The runs of one arm in one unit.

@@ -39,9 +39,14 @@ public enum ComparisonRows {
     public static let endpointHeader = ["metric", "n (arm/base)", "arm", "baseline", "effect (95 % CI)", "Holm-adjusted interval",
                                         "p (adj.)", "verdict"]
 
-    /// One row per endpoint for people, with the unit and the arms named.
-    public static func human(_ c: ArmComparison) -> [[String]] {
-        endpointRows(c).map { [c.configuration, "\(c.arm.title) vs \(c.baseline.title)"] + $0 }
+    /// One row per endpoint for people, with the unit and the arms named
+    /// (with their frameworks when the comparisons hold more than one).
+    public static func human(_ comparisons: [ArmComparison]) -> [[String]] {
+        let mixed = Set(comparisons.flatMap { [$0.arm.framework, $0.baseline.framework] }).count > 1
+        return comparisons.flatMap { c in
+            let arms = mixed ? "\(c.arm.titleWithFramework) vs \(c.baseline.titleWithFramework)" : "\(c.arm.title) vs \(c.baseline.title)"
+            return endpointRows(c).map { [c.configuration, arms] + $0 }
+        }
     }
 
     /// One row per endpoint that has values: "time per epoch (s)", "5.91 ± 0.30", …
@@ -71,8 +76,16 @@ public enum ComparisonRows {
         guard let i = e.estimate else { return "–" }
         switch e.kind {
         case .accuracy: return Number.interval(i, unit: " pp", signed: true)
-        default: return Number.interval(i, unit: "×")
+        default: return bound(e) + Number.interval(i, unit: "×")
         }
+    }
+
+    /// "≥ " when no run of the arm reached the target within the RMST window
+    /// (its RMST is the whole window, the ratio a lower bound), "≤ " when no
+    /// baseline run did.
+    public static func bound(_ e: Endpoint) -> String {
+        guard let s = e.survival else { return "" }
+        return s.armNeverReachedByTau ? "≥ " : s.baselineNeverReachedByTau ? "≤ " : ""
     }
 
     public static func adjusted(_ e: Endpoint) -> String {

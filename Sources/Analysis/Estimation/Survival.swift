@@ -145,10 +145,21 @@ public struct SurvivalComparison: Codable, Sendable, Equatable {
 
     public var arm: Arm
     public var baseline: Arm
-    /// RMSTs are restricted to τ: the shorter of the two arms' longest
-    /// follow-up (a run is followed for its whole training, so S is known
-    /// up to there even after its event).
+    /// RMSTs are restricted to τ: as far as both curves are known. A curve
+    /// is known up to its arm's longest follow-up (a run is followed for its
+    /// whole training, even after its event) and for ever once it reaches 0
+    /// (every run still at risk reached the target). So τ is the shortest
+    /// longest follow-up among arms whose curve stays above 0, and the
+    /// longest follow-up of all when both curves reach 0 — then each RMST
+    /// is the Kaplan–Meier mean time to target. Taking the shorter
+    /// follow-up regardless would cap a slower arm's RMST at the faster
+    /// arm's training time and report that cap as the ratio.
     public var tau: Double
+    /// No run of the arm (of the baseline) reached the target within τ: its
+    /// RMST is τ itself, so the ratio is the extreme the window allows — a
+    /// bound on how much later (sooner) the arm gets there.
+    public var armNeverReachedByTau: Bool
+    public var baselineNeverReachedByTau: Bool
     /// RMST(arm) / RMST(baseline), 95 % interval from log r ± z·se (delta method).
     public var ratio: LeveledInterval
     public var logRatio: Double
@@ -158,6 +169,8 @@ public struct SurvivalComparison: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case arm, baseline, tau, ratio
+        case armNeverReachedByTau = "arm_never_reached_by_tau"
+        case baselineNeverReachedByTau = "baseline_never_reached_by_tau"
         case logRatio = "log_ratio"
         case logRatioSE = "log_ratio_se"
         case pValue = "p_value"
@@ -169,8 +182,10 @@ public struct SurvivalComparison: Codable, Sendable, Equatable {
         guard a.contains(where: \.reached) || b.contains(where: \.reached) else {
             throw .undefined(what: "time to target", reason: "no run of either arm reached the target")
         }
-        let tau = min(a.map(\.followUp).max()!, b.map(\.followUp).max()!)
+        let tau = Self.window(a, ka, b, kb)
         self.tau = tau
+        armNeverReachedByTau = !a.contains { $0.reached && $0.time <= tau }
+        baselineNeverReachedByTau = !b.contains { $0.reached && $0.time <= tau }
         guard tau > 0 else { throw .undefined(what: "time to target", reason: "no time elapsed") }
         let z = Distributions.normalQuantile(0.5 + confidence / 2)
         func summary(_ k: KaplanMeier) -> Arm {
@@ -190,6 +205,13 @@ public struct SurvivalComparison: Codable, Sendable, Equatable {
         ratio = LeveledInterval(estimate: exp(logRatio), low: exp(lo), high: exp(hi), confidence: confidence)
         pValue = logRatioSE > 0 ? 2 * Distributions.normalSF(abs(logRatio / logRatioSE)) : (logRatio == 0 ? 1 : 0)
         logRank = try? LogRank.test(a, b)
+    }
+
+    /// τ: see `tau`.
+    static func window(_ a: [TimeToEvent], _ ka: KaplanMeier, _ b: [TimeToEvent], _ kb: KaplanMeier) -> Double {
+        let longest = [a.map(\.followUp).max()!, b.map(\.followUp).max()!]
+        let open = zip([ka, kb], longest).filter { $0.0.survival.last != 0 }.map(\.1)
+        return open.min() ?? longest.max()!
     }
 
     /// The RMST ratio's interval at any confidence (a Holm step's).

@@ -99,7 +99,8 @@ public struct ProcessTreeSample: Sendable, Equatable {
             guard let close = stat.lastIndex(of: ")") else { continue }
             let fields = stat[stat.index(after: close)...].split(separator: " ")
             // fields[0] is state (field 3); ppid is field 4, utime 14, stime 15, threads 20.
-            guard fields.count > 17, let ppid = pid_t(fields[1]), let ut = Double(fields[11]), let st = Double(fields[12]),
+            // A zombie has exited and holds no memory: counting it would record the tree's last moments as RSS 0.
+            guard fields.count > 17, fields[0] != "Z", let ppid = pid_t(fields[1]), let ut = Double(fields[11]), let st = Double(fields[12]),
                   let th = Int(fields[17]) else { continue }
             parents[pid] = ppid
             stats[pid] = (ut / ProcessProbe.clockTicks, st / ProcessProbe.clockTicks, th)

@@ -94,7 +94,7 @@ public enum Answer {
         let medians = "medians \(n.arm) \(median(s.arm)), \(n.base) \(median(s.baseline))"
         let censored = [(s.arm, n.arm), (s.baseline, n.base)].filter { $0.0.censored > 0 }
             .map { "\($0.0.censored) of \($0.0.n) \($0.1) runs never reached it and count as censored" }
-        var text = "\(what): \(n.arm)’s restricted mean time to target over the first \(Number.fixed(s.tau, 1)) s of training is \(Number.ratio(s.ratio)) \(n.base)’s"
+        var text = "\(what): \(n.arm)’s restricted mean time to target over the first \(Number.fixed(s.tau, 1)) s of training is \(ComparisonRows.bound(e))\(Number.ratio(s.ratio)) \(n.base)’s"
         let raw = "95 % CI \(Number.range(s.ratio, unit: ""))"
         let adjusted = e.adjusted.map { "Holm-adjusted \(Number.percent($0.confidence)) CI \(Number.range($0, unit: ""))" }
         switch e.verdict {
@@ -110,6 +110,9 @@ public enum Answer {
         text += "; \(medians)"
         if !censored.isEmpty { text += "; " + censored.joined(separator: ", ") }
         text += "."
+        for (never, who) in [(s.armNeverReachedByTau, n.arm), (s.baselineNeverReachedByTau, n.base)] where never {
+            text += " No \(who) run reached the target within those \(Number.fixed(s.tau, 1)) s, so its restricted mean is the whole window and the ratio is a bound, not an estimate of how much \(who == n.arm ? "later" : "sooner") \(n.arm) gets there."
+        }
         if s.arm.unreliable || s.baseline.unreliable { text += " With more than one censored run in an arm this result is unreliable." }
         return text
     }

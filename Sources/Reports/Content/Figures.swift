@@ -79,10 +79,11 @@ enum Figures {
         }
         let baselines = Array(Set(comparisons.map { styles.label($0.baseline) })).sorted().joined(separator: ", ")
         let what = metric.kind == .timeToTarget ? "restricted mean time to target" : metric.what
+        let axis = metric.kind == .timeToTarget ? "RMST to target / baseline" : "\(what) / baseline"
         return Figure(name: "ratio-" + slug(metric.name),
                       caption: "\(capitalized(what)) of each arm relative to the baseline (\(baselines)): the \(metric.kind == .timeToTarget ? "RMST" : "geometric-mean") ratio with its 95 % interval; the dashed line at 1 is the baseline. Below 1 is \(metric.kind == .ratio && metric.name.contains("rss") ? "less memory" : "faster").",
                       chart: Chart(kind: .dots(categories: units.map(shortUnit)), xLabel: "data set and network",
-                                   yLabel: "\(what) / baseline", series: series,
+                                   yLabel: axis, series: series,
                                    size: units.count > 2 ? .doubleColumn : .singleColumn,
                                    referenceLines: [ReferenceLine(y: 1, label: "baseline")], yFromZero: true))
     }
@@ -99,6 +100,9 @@ enum Figures {
     // MARK: - Where the memory goes
 
     static let ledgerCategories = ["weights", "gradients", "optimizer", "activations", "dataset", "other"]
+    /// One colour per category in every figure, whichever categories a run has.
+    static let ledgerColours = [Palette.bluishGreen, Palette.blue, Palette.orange, Palette.reddishPurple, Palette.skyBlue, Palette.yellow]
+    static func ledgerColour(_ category: String) -> RGB { ledgerColours[ledgerCategories.firstIndex(of: category)!] }
 
     /// Stacked bars of the ledger by category at its peak, per arm and
     /// configuration, with the median peak RSS across the bar.
@@ -106,11 +110,10 @@ enum Figures {
         let g = groups(model)
         let bars = model.timelines.filter { !$0.breakdown.isEmpty }
         guard !bars.isEmpty else { return nil }
-        let colours = [Palette.blue, Palette.orange, Palette.reddishPurple, Palette.vermillion, Palette.skyBlue, Palette.grey]
-        var series = ledgerCategories.enumerated().compactMap { k, c -> Series? in
+        var series = ledgerCategories.compactMap { c -> Series? in
             guard bars.contains(where: { ($0.breakdown[c] ?? 0) > 0 }) else { return nil }
             return Series(name: c, points: bars.enumerated().map { i, b in Point(x: Double(i), y: (b.breakdown[c] ?? 0) * mib) },
-                          color: colours[k], marker: .square)
+                          color: ledgerColour(c), marker: .square)
         }
         let stacked = series.count
         series.append(Series(name: "peak RSS (median)", points: bars.enumerated().map { i, b in
@@ -118,8 +121,11 @@ enum Figures {
             return Point(x: Double(i), y: rss.isEmpty ? .nan : Stats.median(rss) * mib)
         }, color: Palette.black, marker: .diamond))
         let categories = bars.map { "\(styles.label($0.arm))\n\($0.unit.layers ?? "") b\($0.unit.batchSize.map(String.init) ?? "–")" }
+        let shown = Set(bars.map(\.arm.name))
+        let unledgered = Set(g.keys.map(\.arm).filter { !shown.contains($0) }).sorted().map(styles.label)
+        let missing = unledgered.isEmpty ? "" : " \(ReportContent.list(unledgered)) kept no ledger (\(unledgered.count == 1 ? "it ran" : "they ran") a command) and \(unledgered.count == 1 ? "is" : "are") not shown; \(unledgered.count == 1 ? "its" : "their") peak RSS is among every run's values below."
         return Figure(name: "memory-breakdown",
-                      caption: "Where the memory goes: the tensor ledger by category at the moment its total peaked (one run per arm and configuration, the lowest seed), stacked from zero, and the median peak RSS of the arm's runs (black marker). The gap between the stack and RSS is memory outside the tensors: the runtime, BLAS buffers, allocator slack.",
+                      caption: "Where the memory goes: the tensor ledger by category at the moment its total peaked (one run per arm and configuration, the lowest seed), stacked from zero, and the median peak RSS of the arm's runs (black marker). The gap between the stack and RSS is memory outside the tensors: the runtime, BLAS buffers, allocator slack." + missing,
                       chart: Chart(kind: .stackedBars(categories: categories, stacked: stacked), xLabel: "arm and configuration",
                                    yLabel: "memory (MiB)", series: series,
                                    size: categories.count > 4 ? .doubleColumn : .singleColumn, yFromZero: true))
@@ -174,7 +180,7 @@ enum Figures {
         model.timelines.filter { $0.unit == unit }.compactMap { t in
             var series = ledgerCategories.compactMap { c -> Series? in
                 guard let points = t.series["tensor_bytes." + c], points.contains(where: { $0.value > 0 }) else { return nil }
-                return Series(name: c, points: points.map { Point(x: $0.t, y: $0.value * mib) })
+                return Series(name: c, points: points.map { Point(x: $0.t, y: $0.value * mib) }, color: ledgerColour(c), marker: .square)
             }
             let stacked = series.count
             if let rss = t.series["rss_bytes"] {
@@ -186,7 +192,9 @@ enum Figures {
             guard !series.isEmpty else { return nil }
             let title = "\(styles.label(t.arm)): \(shortTitle(unit))"
             return Figure(name: "memory-timeline-" + slug(t.arm.name + "-" + unitTitle(unit)),
-                          caption: "Memory of one \(styles.label(t.arm)) run on \(unitTitle(unit)) (the lowest seed): tensor bytes by ledger category, stacked, and the process's RSS" + (t.series.keys.contains { $0.hasPrefix("gpu_") } ? ", with GPU memory from nvidia-smi" : "") + ", as sampled while it trained.",
+                          caption: "Memory of one \(styles.label(t.arm)) run on \(unitTitle(unit)) (the lowest seed): "
+                              + (stacked > 0 ? "tensor bytes by ledger category, stacked, and the process's RSS" : "the RSS of its process tree (it ran a command and kept no ledger)")
+                              + (t.series.keys.contains { $0.hasPrefix("gpu_") } ? ", with GPU memory from nvidia-smi" : "") + ", as sampled while it trained.",
                           chart: Chart(kind: .timeline(stacked: stacked), title: title, xLabel: "time since start (s)",
                                        yLabel: "memory (MiB)", series: series))
         }

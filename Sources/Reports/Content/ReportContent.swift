@@ -9,7 +9,7 @@ enum ReportContent {
     static func document(_ model: ReportModel) -> ReportDocument {
         let styles = ArmStyles(model.runs.map(ArmInfo.of))
         var numbering = Numbering()
-        var refs: [ComparisonUnit: [String]] = [:]
+        var refs = References()
         let results = resultsSection(model, styles: styles, numbering: &numbering, refs: &refs)
         let validation = validationSection(model, numbering: &numbering)
         return ReportDocument(
@@ -21,7 +21,20 @@ enum ReportContent {
 
     // MARK: - The answer
 
-    static func answerSection(_ model: ReportModel, styles: ArmStyles, refs: [ComparisonUnit: [String]]) -> ReportDocument.Section {
+    /// What the answer points to: each comparison's own table, then what its
+    /// configuration shares (GPU table, figures), then the figures across
+    /// configurations — each once.
+    struct References {
+        var tables: [ComparisonUnit: [String: String]] = [:]
+        var unit: [ComparisonUnit: [String]] = [:]
+        var across: [String] = []
+
+        func labels(_ c: ArmComparison) -> [String] {
+            (tables[c.unit]?[c.arm.name].map { [$0] } ?? []) + (unit[c.unit] ?? []) + across
+        }
+    }
+
+    static func answerSection(_ model: ReportModel, styles: ArmStyles, refs: References) -> ReportDocument.Section {
         var blocks: [ReportDocument.Block] = []
         if model.comparisons.isEmpty {
             blocks.append(.paragraph("No arm has completed runs to compare with a baseline yet."))
@@ -30,7 +43,8 @@ enum ReportContent {
             blocks.append(.subheading("\(ReportText.datasetTitle(c.unit.dataset)), \(c.configuration): \(styles.label(c.arm)) against \(styles.label(c.baseline))"))
             blocks.append(.bullets(Answer.sentences(c, styles: styles)))
             var design = Answer.design(c)
-            if let r = refs[c.unit], !r.isEmpty { design += (design.isEmpty ? "" : " ") + "Details: " + r.joined(separator: ", ") + "." }
+            let r = refs.labels(c)
+            if !r.isEmpty { design += (design.isEmpty ? "" : " ") + "Details: " + list(r) + "." }
             if !design.isEmpty { blocks.append(.paragraph(design)) }
         }
         for w in warnings(model, styles: styles) { blocks.append(.warning(w)) }
@@ -43,8 +57,17 @@ enum ReportContent {
         for u in model.analysis.units { w += u.notes.map { "\(ReportText.datasetTitle(u.unit.dataset)), \(u.configuration): \($0)." } }
         let noEpochs = model.runs.filter { (model.epochs[$0.id] ?? []).isEmpty }.count
         if noEpochs > 0 { w.append("\(noEpochs) run(s) have no recorded epochs and contribute nothing.") }
-        let unfinished = model.runs.filter { $0.status != .completed }.count
-        if unfinished > 0 { w.append("\(unfinished) run(s) did not complete (failed, interrupted, diverged or running) and are left out.") }
+        // A run that stopped and was redone (a resumed study) is replaced, not missing.
+        func key(_ r: RunRecord) -> String { "\(r.study ?? "")|\(r.arm ?? r.algorithm)|\(r.seed ?? -1)|\(r.dataset ?? "")|\(r.layers ?? "")|\(r.batchSize ?? 0)|\(r.epochs ?? 0)" }
+        let done = Set(model.runs.filter { $0.status == .completed }.map(key))
+        let unfinished = model.runs.filter { $0.status != .completed }
+        let redone = unfinished.filter { done.contains(key($0)) }.count
+        if unfinished.count > redone {
+            w.append("\(unfinished.count - redone) run(s) did not complete (failed, interrupted, diverged or running) and are left out.")
+        }
+        if redone > 0 {
+            w.append("\(redone) run(s) stopped before completing and were run again with the same arm, seed and settings; the completed rerun is the one analysed.")
+        }
         if model.analysis.runs.contains(where: { !$0.selectsOnValidation }) {
             w.append("Some runs have no validation split (--validation 0): their best epoch and time to target were selected on the test set.")
         }
@@ -54,7 +77,7 @@ enum ReportContent {
     // MARK: - Results
 
     static func resultsSection(_ model: ReportModel, styles: ArmStyles, numbering: inout Numbering,
-                               refs: inout [ComparisonUnit: [String]]) -> ReportDocument.Section {
+                               refs: inout References) -> ReportDocument.Section {
         var blocks: [ReportDocument.Block] = []
         let units = Array(Set(Figures.groups(model).keys.map(\.unit))).sorted()
         for unit in units {
@@ -65,8 +88,10 @@ enum ReportContent {
                 let t = numbering.table(ResultTables.caption(c, styles: styles), header: ComparisonRows.endpointHeader,
                                         rows: ComparisonRows.endpointRows(c), numeric: ResultTables.numeric)
                 labels.append(t.label)
+                refs.tables[unit, default: [:]][c.arm.name] = t.label
                 unitBlocks.append(.table(t))
             }
+            let tables = labels.count
             if let t = GPUTable.table(model, unit: unit, styles: styles, numbering: &numbering) {
                 labels.append(t.label)
                 unitBlocks.append(.table(t))
@@ -82,7 +107,7 @@ enum ReportContent {
                     + "the comparison of every metric, error against training time and per epoch, and memory while training."))
             }
             blocks += unitBlocks
-            refs[unit] = labels
+            refs.unit[unit] = Array(labels.dropFirst(tables))
         }
         var across: [ReportDocument.Figure] = []
         for m in [Metrics.epochTime, Metrics.timeToTarget, Metrics.peakRSS] {
@@ -95,7 +120,7 @@ enum ReportContent {
             blocks.append(.paragraph("\(list(across.map(\.label))) \(across.count == 1 ? "shows" : "show") every configuration together: ratios to the baseline, where the memory goes, every run's values"
                 + (across.contains { $0.name.hasPrefix("scaling-") } ? ", and how memory scales with the factors the study varies." : ".")))
             blocks += across.map { .figure($0) }
-            for c in model.comparisons { refs[c.unit, default: []] += across.filter { !$0.name.hasPrefix("box-") }.map(\.label) }
+            refs.across = across.filter { !$0.name.hasPrefix("box-") }.map(\.label)
         }
         if blocks.isEmpty { blocks.append(.paragraph("No completed runs.")) }
         return .init(id: "results", title: "Results", blocks: blocks)
@@ -110,7 +135,7 @@ enum ReportContent {
 
     static func methodsSection(_ model: ReportModel, styles: ArmStyles) -> ReportDocument.Section {
         let completed = model.runs.filter { $0.status == .completed }
-        let configs = Set(completed.map { "\(styles.label(ArmInfo.of($0))) \($0.layers ?? "?") on \(ReportText.datasetTitle($0.dataset)), batch \($0.batchSize.map(String.init) ?? "?"), \($0.epochs.map(String.init) ?? "?") epochs, \($0.parameterCount.map(String.init) ?? "?") parameters" }).sorted()
+        let configs = Set(completed.map { "\(styles.label(ArmInfo.of($0))) \($0.layers ?? "?") on \(ReportText.datasetTitle($0.dataset)), batch \($0.batchSize.map(String.init) ?? "?"), \($0.epochs.map(String.init) ?? "?") epochs" + ($0.parameterCount.map { ", \($0) parameters" } ?? "") }).sorted()
         let seeds = Set(completed.compactMap(\.seed)).sorted().map(String.init).joined(separator: ", ")
         let interval = completed.compactMap(\.sampleInterval).first.map { String(format: "%.0f ms", $0 * 1000) } ?? "—"
         let families = Set(model.comparisons.map(\.familySize)).sorted()
@@ -129,6 +154,7 @@ enum ReportContent {
             "The analysis plan (" + (declared.isEmpty ? "every setting at its default" : "declared by the study: " + declared.joined(separator: ", ")) + ") is stored with the study before it runs. Best epochs and time to target are selected on a validation split held out of the training set; the test error reported is the final model's.",
         ]
         m += Settings.sentences(completed, algorithm: "ff") + Settings.sentences(completed, algorithm: "bp")
+        m += Settings.commandSentences(completed, styles: styles, interval: interval)
         return .init(id: "methods", title: "Methods", blocks: m.map { .paragraph($0) })
     }
 

@@ -1,3 +1,4 @@
+import Analysis
 import Foundation
 import RunStore
 
@@ -14,6 +15,22 @@ enum Settings {
         let counts = Dictionary(grouping: texts, by: { $0 }).mapValues(\.count)
         return counts.keys.sorted().map { text in
             "\(algorithm.uppercased()) settings (\(counts[text]!) run\(counts[text]! == 1 ? "" : "s"), from the stored configuration): \(text)."
+        }
+    }
+
+    /// One sentence per arm that ran a command (a PyTorch port, say): what
+    /// ran, and what its numbers are, since they are not measured like a
+    /// native run's.
+    static func commandSentences(_ runs: [RunRecord], styles: ArmStyles, interval: String) -> [String] {
+        let external = runs.filter { $0.configJSON == nil && $0.command != nil }
+        let arms = Dictionary(grouping: external) { styles.label(ArmInfo.of($0)) }
+        return arms.keys.sorted().map { label in
+            let runs = arms[label]!.sorted { ($0.seed ?? 0) < ($1.seed ?? 0) }
+            let first = runs[0]
+            let example = first.seed.map { " (seed \($0))" } ?? ""
+            return "\(label) (\(runs.count) run\(runs.count == 1 ? "" : "s")): a command run by the recorder, e.g.\(example) \(first.command!). "
+                + "Its times are the ones the command printed in its epoch lines; its memory is the RSS of its whole process tree sampled every \(interval) "
+                + "(interpreter, libraries and allocator caches included); it keeps no ledger, so it has no exact memory rows."
         }
     }
 

@@ -32,8 +32,7 @@ struct ArmStyles {
     /// "FF", "ff-nohead", or with several frameworks "torch-ff (FF, pytorch)".
     func label(_ name: String) -> String {
         guard let a = infos[name] else { return name }
-        if showFramework { return a.title == a.algorithm.uppercased() ? "\(a.title) (\(a.framework))" : "\(a.title) (\(a.algorithm.uppercased()), \(a.framework))" }
-        return a.title
+        return showFramework ? a.titleWithFramework : a.title
     }
 
     func label(_ a: ArmInfo) -> String { label(a.name) }

@@ -28,10 +28,10 @@ struct PlanOptions: ParsableArguments {
 
 func emit(_ comparisons: [ArmComparison], json: Encodable, format: ReportFormat) throws {
     switch format {
-    case .table: print(TextTable(header: ComparisonRows.humanHeader, rows: comparisons.flatMap(ComparisonRows.human)).render())
+    case .table: print(TextTable(header: ComparisonRows.humanHeader, rows: ComparisonRows.human(comparisons)).render())
     case .json: print(try JSONOutput.string(json), terminator: "")
     case .csv: print(CSV.write(header: ComparisonRows.machineHeader, rows: ComparisonRows.machine(comparisons)), terminator: "")
-    case .latex: print(LaTeXTable(header: ComparisonRows.humanHeader, rows: comparisons.flatMap(ComparisonRows.human)).render(), terminator: "")
+    case .latex: print(LaTeXTable(header: ComparisonRows.humanHeader, rows: ComparisonRows.human(comparisons)).render(), terminator: "")
     }
 }
 
