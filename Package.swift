@@ -52,7 +52,7 @@ let package = Package(
         .testTarget(name: "RecorderTests", dependencies: ["Recorder", "RunStore", "Training"]),
         .testTarget(name: "ExportsTests", dependencies: ["Exports"]),
         .testTarget(name: "BenchmarksTests", dependencies: ["Benchmarks", "Training"]),
-        .testTarget(name: "CLITests", dependencies: ["ffbench", "RunStore", "Recorder"], exclude: ["Fixtures"]),
+        .testTarget(name: "CLITests", dependencies: ["ffbench", "RunStore", "Recorder", "Tensor"], exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]
 )

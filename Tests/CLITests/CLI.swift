@@ -32,10 +32,11 @@ enum CLI {
     }
 
     /// - Parameter timeout: seconds before the process is killed (its status is then 137).
+    /// - Parameter executable: another program than ffbench (a Python, say).
     static func run(_ args: [String], environment: [String: String] = [:], directory: String? = nil,
-                    timeout: Double? = nil) throws -> Result {
+                    timeout: Double? = nil, executable: String? = nil) throws -> Result {
         let p = Process()
-        p.executableURL = URL(fileURLWithPath: binary)
+        p.executableURL = URL(fileURLWithPath: executable ?? binary)
         p.arguments = args
         var env = ProcessInfo.processInfo.environment
         env["FFBENCH_DATA"] = dataRoot

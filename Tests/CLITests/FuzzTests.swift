@@ -1,6 +1,7 @@
 import Foundation
 import Recorder
 import RunStore
+import Tensor
 import Testing
 import Training
 
@@ -11,18 +12,6 @@ import Training
 /// Cases are judged against the library's own parsers (what they refuse,
 /// the command line must refuse the same way) and time-boxed.
 @Suite(.serialized) struct FuzzTests {
-    struct Rng {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func pick<T>(_ xs: [T]) -> T { xs[Int(next() % UInt64(xs.count))] }
-        mutating func chance(_ p: Double) -> Bool { Double(next() >> 11) * 0x1.0p-53 < p }
-    }
 
     static let nasty = ["", " ", "nan", "NaN", "inf", "-inf", "Infinity", "1e400", "-1e400", "-1", "0", "-0", "abc", "9223372036854775807",
                         "-9223372036854775808", "18446744073709551616", "1.5.3", "0x10", "1e-400", "😀", "2x", "x2", "0x0", "65x10",
@@ -43,7 +32,7 @@ import Training
     }
 
     @Test func malformedInputNeverTrapsHangsOrStores() throws {
-        var rng = Rng(state: 20_261_201)
+        var rng = RNG(seed: 20_261_201)
         let dir = CLI.temporaryDirectory()
         var counts: [String: Int] = [:]
 
@@ -151,4 +140,9 @@ import Training
         counts["epoch lines with NaN kept as missing"] = warned
         print("fuzz counts: \(counts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))")
     }
+}
+
+extension RNG {
+    mutating func pick<T>(_ xs: [T]) -> T { xs[int(below: xs.count)] }
+    mutating func chance(_ p: Double) -> Bool { uniform() < p }
 }

@@ -63,18 +63,6 @@ enum Torch {
     }()
 
     static func run(_ args: [String], python: String? = nil) throws -> CLI.Result {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: python ?? Self.python!)
-        p.arguments = args
-        let out = Pipe(), err = Pipe()
-        (p.standardOutput, p.standardError) = (out, err)
-        try p.run()
-        nonisolated(unsafe) var errData = Data()
-        let reader = Thread { errData = err.fileHandleForReading.readDataToEndOfFile() }
-        reader.start()
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        while !reader.isFinished { usleep(1000) }
-        return CLI.Result(status: p.terminationStatus, stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self))
+        try CLI.run(args, executable: python ?? Self.python!)
     }
 }
