@@ -31,7 +31,8 @@ public struct ExactValues: Codable, Sendable, Equatable {
 /// The target error a unit's time to target is measured against.
 public struct TargetError: Codable, Sendable, Equatable {
     public var error: Double
-    /// "declared" (the spec's target-error) or "derived" (the least accurate
+    /// "declared" (the spec's target-error), "given" (`--target-error` on the
+    /// command line) or "derived" (the least accurate
     /// arm's median best validation error: the accuracy every arm reaches).
     public var source: String
     public var derivedFrom: String?

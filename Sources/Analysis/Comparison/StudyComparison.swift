@@ -53,7 +53,8 @@ public struct StudyComparison: Codable, Sendable {
             let plan = (unit.study.flatMap { plans[$0] } ?? AnalysisPlan())
                 .overriding(baseline: overrides.baseline, targetError: overrides.targetError, margin: overrides.equivalenceMargin)
             var notes: [String] = []
-            let target = targetError(arms, metrics: metrics, plan: plan)
+            var target = targetError(arms, metrics: metrics, plan: plan)
+            if overrides.targetError != nil { target?.source = "given" } // on the command line, not by the study
             let baseline = ArmGrouping.baseline(arms.filter { !$0.completed.isEmpty }, declared: plan.baseline)
             if baseline == nil {
                 notes.append(plan.baseline.map { "the baseline arm '\($0)' has no completed runs here: nothing to compare with" }

@@ -87,7 +87,7 @@ public enum Answer {
     static func timeToTargetSentence(_ e: Endpoint, _ c: ArmComparison, _ n: Names) -> String {
         guard let t = c.target else { return "Time to target cannot be compared: \(e.notes.first ?? "no target error")." }
         let split = t.onValidation ? "validation" : "test"
-        let source = t.source == "declared" ? "declared by the study"
+        let source = t.source == "declared" ? "declared by the study" : t.source == "given" ? "given with --target-error"
             : "the median best \(split) error of \(t.derivedFrom.map { $0 == c.arm.name ? n.arm : $0 == c.baseline.name ? n.base : $0 } ?? "?"), the least accurate arm"
         let what = "Time to a \(split) error of \(Number.fixed(100 * t.error, 2)) % (\(source))"
         guard let s = e.survival else { return "\(what): not comparable (\(e.notes.first ?? "no data"))." }
