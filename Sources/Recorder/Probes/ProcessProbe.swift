@@ -99,7 +99,6 @@ public struct ProcessTreeSample: Sendable, Equatable {
             guard let close = stat.lastIndex(of: ")") else { continue }
             let fields = stat[stat.index(after: close)...].split(separator: " ")
             // fields[0] is state (field 3); ppid is field 4, utime 14, stime 15, threads 20.
-            // A zombie has exited and holds no memory: counting it would record the tree's last moments as RSS 0.
             guard fields.count > 17, fields[0] != "Z", let ppid = pid_t(fields[1]), let ut = Double(fields[11]), let st = Double(fields[12]),
                   let th = Int(fields[17]) else { continue }
             parents[pid] = ppid
@@ -114,8 +113,9 @@ public struct ProcessTreeSample: Sendable, Equatable {
                 guard let parent = parents[p], parent > 0 else { break }
                 p = parent
             }
-            guard inTree, let s = stats[pid] else { continue }
-            sample.residentBytes += ProcessProbe.statusField("VmRSS", pid: String(pid)) ?? 0
+            // A process without resident pages has no address space left: it is exiting (or a zombie), not using 0 bytes.
+            guard inTree, let s = stats[pid], let resident = ProcessProbe.statusField("VmRSS", pid: String(pid)), resident > 0 else { continue }
+            sample.residentBytes += resident
             sample.userSeconds += s.utime
             sample.systemSeconds += s.stime
             sample.threads += s.threads
