@@ -353,7 +353,6 @@ enum Renderer {
         return (widest + 22, Double(chart.series.count) * Typeface.size * 1.4 + 4)
     }
 
-    /// 0 top-left, 1 top-right, 2 bottom-left, 3 bottom-right; nil when each covers data.
     /// Where series `index` sits beside its category (or x): series side by
     /// side, every one inside its category's slot of width 1.
     static func slot(_ chart: Chart, _ index: Int) -> (offset: Double, halfWidth: Double) {
@@ -376,6 +375,7 @@ enum Renderer {
         return ((low + high) / 2, size * room / width)
     }
 
+    /// 0 top-left, 1 top-right, 2 bottom-left, 3 bottom-right; nil when each covers data.
     static func legendCorner(_ chart: Chart, frame f: Frame, cr: OpaquePointer) -> Int? {
         // Stacked areas fill everything under their top: no corner is free.
         if case .timeline = chart.kind { return nil }

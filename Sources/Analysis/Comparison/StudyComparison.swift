@@ -53,8 +53,7 @@ public struct StudyComparison: Codable, Sendable {
             let plan = (unit.study.flatMap { plans[$0] } ?? AnalysisPlan())
                 .overriding(baseline: overrides.baseline, targetError: overrides.targetError, margin: overrides.equivalenceMargin)
             var notes: [String] = []
-            var target = targetError(arms, metrics: metrics, plan: plan)
-            if overrides.targetError != nil { target?.source = "given" } // on the command line, not by the study
+            let target = targetError(arms, metrics: metrics, plan: plan, given: overrides.targetError != nil)
             let baseline = ArmGrouping.baseline(arms.filter { !$0.completed.isEmpty }, declared: plan.baseline)
             if baseline == nil {
                 notes.append(plan.baseline.map { "the baseline arm '\($0)' has no completed runs here: nothing to compare with" }
@@ -79,10 +78,11 @@ public struct StudyComparison: Codable, Sendable {
 
     /// The declared target, or the least accurate arm's median best
     /// validation error: the accuracy every arm reaches (in median).
-    static func targetError(_ arms: [ArmRuns], metrics: [String: RunMetrics], plan: AnalysisPlan) -> TargetError? {
+    /// `given`: the plan's target came from the command line, not the study.
+    static func targetError(_ arms: [ArmRuns], metrics: [String: RunMetrics], plan: AnalysisPlan, given: Bool = false) -> TargetError? {
         let compared = arms.flatMap(\.completed).compactMap { metrics[$0.id] }
         let onValidation = !compared.isEmpty && compared.allSatisfy(\.selectsOnValidation)
-        if let t = plan.targetError { return TargetError(error: t, source: "declared", derivedFrom: nil, onValidation: onValidation) }
+        if let t = plan.targetError { return TargetError(error: t, source: given ? "given" : "declared", derivedFrom: nil, onValidation: onValidation) }
         let medians = arms.compactMap { arm -> (String, Double)? in
             let best = arm.completed.compactMap { metrics[$0.id]?.values["best_validation_error"] }
             return best.isEmpty ? nil : (arm.info.name, Stats.median(best))

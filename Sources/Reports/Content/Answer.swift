@@ -110,8 +110,8 @@ public enum Answer {
         text += "; \(medians)"
         if !censored.isEmpty { text += "; " + censored.joined(separator: ", ") }
         text += "."
-        for (never, who) in [(s.armNeverReachedByTau, n.arm), (s.baselineNeverReachedByTau, n.base)] where never {
-            text += " No \(who) run reached the target within those \(Number.fixed(s.tau, 1)) s, so its restricted mean is the whole window and the ratio is a bound, not an estimate of how much \(who == n.arm ? "later" : "sooner") \(n.arm) gets there."
+        for (never, who, how) in [(s.armNeverReachedByTau, n.arm, "later"), (s.baselineNeverReachedByTau, n.base, "sooner")] where never {
+            text += " No \(who) run reached the target within those \(Number.fixed(s.tau, 1)) s, so its restricted mean is the whole window and the ratio is a bound, not an estimate of how much \(how) \(n.arm) gets there."
         }
         if s.arm.unreliable || s.baseline.unreliable { text += " With more than one censored run in an arm this result is unreliable." }
         return text

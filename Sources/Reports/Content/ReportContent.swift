@@ -58,7 +58,8 @@ enum ReportContent {
         let noEpochs = model.runs.filter { (model.epochs[$0.id] ?? []).isEmpty }.count
         if noEpochs > 0 { w.append("\(noEpochs) run(s) have no recorded epochs and contribute nothing.") }
         // A run that stopped and was redone (a resumed study) is replaced, not missing.
-        func key(_ r: RunRecord) -> String { "\(r.study ?? "")|\(r.arm ?? r.algorithm)|\(r.seed ?? -1)|\(r.dataset ?? "")|\(r.layers ?? "")|\(r.batchSize ?? 0)|\(r.epochs ?? 0)" }
+        struct Slot: Hashable { var unit: ComparisonUnit, arm: String, seed: Int64? }
+        func key(_ r: RunRecord) -> Slot { Slot(unit: ComparisonUnit(r), arm: ArmInfo.of(r).name, seed: r.seed) }
         let done = Set(model.runs.filter { $0.status == .completed }.map(key))
         let unfinished = model.runs.filter { $0.status != .completed }
         let redone = unfinished.filter { done.contains(key($0)) }.count
