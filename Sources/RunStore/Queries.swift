@@ -94,6 +94,15 @@ extension RunStore {
         }
     }
 
+    /// The id of the newest run of a study's arm and seed.
+    public func latestRunID(study: String, arm: String, seed: Int64) throws(RunStoreError) -> String? {
+        try read { db in
+            try String.fetchOne(db, sql: """
+                SELECT id FROM runs WHERE study = ? AND arm = ? AND seed = ? ORDER BY started_at DESC, id DESC LIMIT 1
+                """, arguments: [study, arm, seed])
+        }
+    }
+
     /// Whether a run of the study's arm and seed ended in one of `statuses`.
     public func hasRun(study: String, arm: String, seed: Int64, in statuses: Set<RunStatus>) throws(RunStoreError) -> Bool {
         try read { db in

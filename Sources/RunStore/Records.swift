@@ -30,6 +30,8 @@ public struct RunRecord: Codable, Sendable, Equatable, FetchableRecord, Persista
     public var message: String?
     /// What implemented the run: `ffbench` for native runs, e.g. `pytorch` for a recorded command.
     public var framework: String?
+    /// The id of the run that retimed this one (`ffbench study --retime`); such a run is kept but not compared.
+    public var supersededBy: String?
 
     public init(id: String = UUID().uuidString.lowercased(), study: String? = nil, arm: String? = nil, label: String? = nil,
                 algorithm: String, dataset: String? = nil, layers: String? = nil, batchSize: Int? = nil,
@@ -71,6 +73,7 @@ public struct RunRecord: Codable, Sendable, Equatable, FetchableRecord, Persista
         case heartbeatAt = "heartbeat_at"
         case exitStatus = "exit_status"
         case sampleInterval = "sample_interval"
+        case supersededBy = "superseded_by"
     }
 }
 
@@ -97,6 +100,15 @@ public struct EpochLine: Codable, Sendable, Equatable {
     public var peakTensorBytes: Int64?
     public var peakActivationBytes: Int64?
     public var learningRate: Double?
+    /// CPU seconds (user + system) of the run's process tree while the epoch trained.
+    public var cpuSeconds: Double?
+    /// The rest of the machine's CPU use while the epoch trained, as a share of all its cores: busy time
+    /// (/proc/stat) less the run's own process tree, plus steal time.
+    public var otherCPUShare: Double?
+    /// The slower of the canaries around the epoch (native runs), or around the whole run (commands).
+    public var canarySeconds: Double?
+    /// Energy the CPU packages used while the epoch trained (RAPL), or the GPUs' (NVML); nil where no counter exists.
+    public var energyJoules: Double?
 
     public init(epoch: Int, trainLoss: Double? = nil, trainError: Double? = nil, testError: Double? = nil,
                 validationError: Double? = nil, testErrorGoodness: Double? = nil, testErrorSoftmax: Double? = nil,
@@ -131,6 +143,10 @@ public struct EpochLine: Codable, Sendable, Equatable {
         case peakTensorBytes = "peak_tensor_bytes"
         case peakActivationBytes = "peak_activation_bytes"
         case learningRate = "learning_rate"
+        case cpuSeconds = "cpu_seconds"
+        case otherCPUShare = "other_cpu_share"
+        case canarySeconds = "canary_seconds"
+        case energyJoules = "energy_joules"
     }
 
     /// The JSON keys of the wire format.
@@ -193,6 +209,10 @@ public struct StudyRecord: Codable, Sendable, Equatable, FetchableRecord, Persis
     public var smallestEffect: Double?
     public var specJSON: String
     public var declaredAt: String
+    /// The machine's quiet canary time, measured when the study started (docs/analysis.md, disturbance).
+    public var canaryReferenceSeconds: Double?
+    /// The quiet check made when the study started, as JSON (`ffbench env --check --format json`).
+    public var quietJSON: String?
 
     public init(name: String, baseline: String?, targetError: Double?, equivalenceMargin: Double?, pilotCV: Double?,
                 smallestEffect: Double?, specJSON: String, declaredAt: String = Timestamp.now()) {
@@ -214,6 +234,8 @@ public struct StudyRecord: Codable, Sendable, Equatable, FetchableRecord, Persis
         case smallestEffect = "smallest_effect"
         case specJSON = "spec_json"
         case declaredAt = "declared_at"
+        case canaryReferenceSeconds = "canary_reference_seconds"
+        case quietJSON = "quiet_json"
     }
 }
 

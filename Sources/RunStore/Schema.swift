@@ -83,6 +83,20 @@ enum Schema {
                 );
                 """)
         }
+        // Issue 21: what disturbed each epoch's timing, its CPU time and
+        // energy; the study's quiet canary reference and quiet check; runs
+        // superseded by a retimed rerun.
+        m.registerMigration("v3-disturbance-energy") { db in
+            try db.execute(sql: """
+                ALTER TABLE epochs ADD COLUMN cpu_seconds REAL;
+                ALTER TABLE epochs ADD COLUMN other_cpu_share REAL;
+                ALTER TABLE epochs ADD COLUMN canary_seconds REAL;
+                ALTER TABLE epochs ADD COLUMN energy_joules REAL;
+                ALTER TABLE runs ADD COLUMN superseded_by TEXT;
+                ALTER TABLE studies ADD COLUMN canary_reference_seconds REAL;
+                ALTER TABLE studies ADD COLUMN quiet_json TEXT;
+                """)
+        }
         return m
     }
 }

@@ -43,11 +43,32 @@ extension RunStore {
         try write { db in
             var s = study
             if let old = try StudyRecord.fetchOne(db, key: study.name) {
-                s.declaredAt = old.declaredAt
+                // The quiet reference is the fastest canary any start of the study measured.
+                s.canaryReferenceSeconds = [old.canaryReferenceSeconds, study.canaryReferenceSeconds].compactMap { $0 }.min()
+                s.quietJSON = study.quietJSON ?? old.quietJSON
+                var plan = s
+                (plan.declaredAt, plan.canaryReferenceSeconds, plan.quietJSON) = (old.declaredAt, old.canaryReferenceSeconds, old.quietJSON)
+                if plan == old { s.declaredAt = old.declaredAt }
                 if s == old { return }
-                s.declaredAt = study.declaredAt
             }
             try s.save(db)
+        }
+    }
+
+    /// A recorded command's canary, known only when it ends, for its epochs that have none of their own.
+    public func setCanary(run id: String, seconds: Double) throws(RunStoreError) {
+        try write { db in
+            try db.execute(sql: "UPDATE epochs SET canary_seconds = ? WHERE run_id = ? AND canary_seconds IS NULL",
+                           arguments: [seconds, id])
+        }
+    }
+
+    /// Marks runs as superseded by their retimed reruns (kept, no longer compared).
+    public func supersede(_ pairs: [(old: String, new: String)]) throws(RunStoreError) {
+        try write { db in
+            for (old, new) in pairs {
+                try db.execute(sql: "UPDATE runs SET superseded_by = ? WHERE id = ?", arguments: [new, old])
+            }
         }
     }
 

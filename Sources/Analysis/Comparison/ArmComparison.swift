@@ -11,6 +11,10 @@ public enum Verdict: String, Codable, Sendable {
     case inconclusive
     /// Accuracy: the equivalence interval lies inside ±margin.
     case equivalent
+    /// A ratio whose interval lies inside [1/δ, δ] (δ: the plan's smallest effect).
+    case practicallyEqual = "practically_equal"
+    /// Times: too few runs of an arm had undisturbed epochs to compare.
+    case unreliable
     /// Accuracy: not shown equivalent, and not shown different either.
     case notShownEquivalent = "not_shown_equivalent"
     /// Exact quantities: stated, not tested.
@@ -71,6 +75,11 @@ public struct Endpoint: Codable, Sendable {
     /// A rank test on the same data, labelled as a sensitivity analysis.
     public var sensitivity: TestResult?
     public var verdict: Verdict
+    /// Ratios: equivalence within δ by TOST on logs, and where the verdict's interval lies against [1/δ, δ].
+    public var practical: PracticalEquivalence?
+    public var reading: PracticalEquivalence.Reading?
+    /// Times: how many epochs and runs of each arm (arm, baseline) the disturbance rule flagged.
+    public var disturbance: [DisturbanceCount]?
     /// A priori: the smallest ratio this many seeds detect with 80 % power
     /// at the plan's pilot CV, at Holm's first-step level α/4.
     public var detectableRatio: Double?
@@ -78,6 +87,7 @@ public struct Endpoint: Codable, Sendable {
 
     enum CodingKeys: String, CodingKey {
         case metric, kind, primary, n, paired, describe, ratio, equivalence, survival, exact, estimate, adjusted, sensitivity, verdict, notes
+        case practical, reading, disturbance
         case pValue = "p_value"
         case pAdjusted = "p_adjusted"
         case detectableRatio = "detectable_ratio"
@@ -105,6 +115,10 @@ public struct ArmComparison: Codable, Sendable {
     public var endpoints: [Endpoint]
     /// CPU models each arm's runs ran on (arm, baseline).
     public var cpuModels: [[String]]
+    /// The disturbance rule's counts per arm (arm, baseline), and in all.
+    public var disturbance: [DisturbanceCount]
+    public var epochs: Int
+    public var disturbedEpochs: Int
     /// The analysis plan the comparison was made under.
     public var plan: AnalysisPlan
     public var notes: [String]
@@ -113,6 +127,8 @@ public struct ArmComparison: Codable, Sendable {
         case unit, configuration, arm, baseline, runs, unfinished, paired, target, endpoints, notes, plan
         case familySize = "family_size"
         case cpuModels = "cpu_models"
+        case disturbance, epochs
+        case disturbedEpochs = "disturbed_epochs"
     }
 
     public func endpoint(_ metric: Metric) -> Endpoint? { endpoints.first { $0.metric == metric.name } }
@@ -145,15 +161,25 @@ enum ArmComparer {
             notes.append("\(name): \(parts.joined(separator: ", ")) run(s) not in these figures")
         }
         func models(_ a: ArmRuns) -> [String] { Array(Set(a.completed.compactMap(HostFacts.cpuModel))).sorted() }
+        let counts = disturbanceCounts(arm, baseline, metrics)
         return ArmComparison(unit: unit, configuration: unit.configuration, arm: arm.info, baseline: baseline.info,
                              runs: [arm.completed.count, baseline.completed.count],
                              unfinished: [arm, baseline].map { a in Dictionary(uniqueKeysWithValues: a.unfinished.map { ($0.key.rawValue, $0.value) }) },
                              paired: paired, familySize: family.count, target: target, endpoints: endpoints,
-                             cpuModels: [models(arm), models(baseline)], plan: plan, notes: notes)
+                             cpuModels: [models(arm), models(baseline)], disturbance: counts,
+                             epochs: counts[0].epochs + counts[1].epochs,
+                             disturbedEpochs: counts[0].disturbedEpochs + counts[1].disturbedEpochs, plan: plan, notes: notes)
     }
 
+    static func disturbanceCounts(_ arm: ArmRuns, _ baseline: ArmRuns, _ metrics: [String: RunMetrics]) -> [DisturbanceCount] {
+        [arm, baseline].map { a in DisturbanceCount(a.completed.compactMap { metrics[$0.id]?.disturbance }) }
+    }
+
+    /// Fewer undisturbed runs than this in an arm: its time is not compared.
+    static let minimumUndisturbedRuns = 2
+
     /// Times depend on the node: these pair within nodes where they can.
-    static let nodeSensitive: Set<String> = ["mean_epoch_seconds", "total_wall_seconds"]
+    static let nodeSensitive: Set<String> = ["epoch_seconds", "mean_epoch_seconds", "cpu_seconds_per_epoch", "total_wall_seconds"]
 
     /// Values of a metric, aligned by seed when runs pair. A time whose
     /// seed pairs ran on different nodes pairs within nodes instead, when
@@ -188,6 +214,11 @@ enum ArmComparer {
             var a: [Double] = [], b: [Double] = []
             for r in arm.completed { if let x = value(r), let y = base[r.seed!] ?? nil { a.append(x); b.append(y) } }
             if a.count >= 2 && a.count == arm.completed.count { return (a, b, true) }
+            // Seeds without a value on one side (a run with no undisturbed epoch) leave the pairs that remain.
+            if a.count >= 2 {
+                notes.append("\(arm.completed.count - a.count) seed pair(s) without a value on one side left out of the pairing")
+                return (a, b, true)
+            }
         }
         return (arm.completed.compactMap(value), baseline.completed.compactMap(value), false)
     }
@@ -199,6 +230,16 @@ enum ArmComparer {
         if metric.kind == .timeToTarget {
             timeToTarget(&e, arm: arm, baseline: baseline, metrics: metrics, target: target)
             return e
+        }
+        if metric.name == Metrics.epochTime.name {
+            let counts = disturbanceCounts(arm, baseline, metrics)
+            e.disturbance = counts
+            if let (who, c) = zip([arm, baseline], counts).first(where: { $0.1.runs - $0.1.unusableRuns < minimumUndisturbedRuns }) {
+                e.verdict = .unreliable
+                e.n = counts.map { $0.runs - $0.unusableRuns }
+                e.notes.append("unreliable: the machine was busy during \(c.unusableRuns) of \(c.runs) \(who.info.title) runs (no undisturbed epoch)")
+                return e
+            }
         }
         var pairingNotes: [String] = []
         let (a, b, paired) = values(metric.name, arm, baseline, metrics, paired: pairedRuns, notes: &pairingNotes)
@@ -222,8 +263,9 @@ enum ArmComparer {
                 let r = try LogRatio(arm: a, baseline: b, paired: paired)
                 e.ratio = r
                 e.estimate = r.ratio
+                e.practical = PracticalEquivalence(r, delta: plan.smallestEffect)
                 if metric.primary { e.pValue = r.pValue }
-                else { e.verdict = direction(r.ratio, null: 1) }
+                else { (e.verdict, e.reading) = ratioVerdict(r.ratio, delta: plan.smallestEffect) }
                 e.sensitivity = try? (paired ? Wilcoxon.test(a.map(log), b.map(log)) : MannWhitney.test(a.map(log), b.map(log)))
                 if metric.primary {
                     let seeds = paired ? a.count : min(a.count, b.count)
@@ -269,7 +311,7 @@ enum ArmComparer {
         if let r = e.ratio {
             let i = r.interval(1 - gamma)
             e.adjusted = i
-            e.verdict = direction(i, null: 1)
+            (e.verdict, e.reading) = ratioVerdict(i, delta: plan.smallestEffect)
         } else if let q = e.equivalence {
             e.adjusted = q.equivalenceInterval(alpha: gamma)
             e.verdict = accuracyVerdict(q, equivalenceLevel: gamma)
@@ -278,6 +320,13 @@ enum ArmComparer {
             e.adjusted = i
             e.verdict = direction(i, null: 1)
         }
+    }
+
+    /// A ratio's verdict and reading from one interval: practically equal
+    /// inside [1/δ, δ]; otherwise its direction when it excludes 1.
+    static func ratioVerdict(_ i: LeveledInterval, delta: Double) -> (Verdict, PracticalEquivalence.Reading) {
+        let reading = PracticalEquivalence.read(i, delta: delta)
+        return (reading == .within ? .practicallyEqual : direction(i, null: 1), reading)
     }
 
     static func direction(_ i: LeveledInterval, null: Double) -> Verdict {

@@ -10,6 +10,8 @@ public enum ComparisonRows {
         "estimate", "low", "high", "confidence", "adjusted_low", "adjusted_high", "adjusted_confidence",
         "p", "p_adjusted", "family_size", "verdict", "equivalence_margin", "target_error",
         "sensitivity_test", "sensitivity_p", "detectable_ratio", "notes",
+        "smallest_effect", "p_within_smallest_effect", "disturbed_epochs_arm", "epochs_arm",
+        "disturbed_epochs_baseline", "epochs_baseline",
     ]
 
     static func full(_ v: Double?) -> String {
@@ -29,7 +31,10 @@ public enum ComparisonRows {
                  full(e.pValue), full(e.pAdjusted), e.primary ? String(c.familySize) : "", e.verdict.rawValue,
                  full(e.equivalence?.margin), full(e.kind == .timeToTarget ? c.target?.error : nil),
                  e.sensitivity?.test ?? "", full(e.sensitivity?.pValue), full(e.detectableRatio),
-                 (c.notes + e.notes).joined(separator: "; ")]
+                 (c.notes + e.notes).joined(separator: "; "),
+                 full(e.practical?.delta), full(e.practical?.pValue),
+                 String(c.disturbance[0].disturbedEpochs), String(c.disturbance[0].epochs),
+                 String(c.disturbance[1].disturbedEpochs), String(c.disturbance[1].epochs)]
             }
         }
     }
@@ -99,10 +104,18 @@ public enum ComparisonRows {
 
     public static func verdictWords(_ e: Endpoint, _ c: ArmComparison) -> String {
         guard let m = e.definition else { return e.verdict.rawValue }
+        let within = e.practical.map { "±\(Number.plain(PracticalEquivalence.percent($0.delta))) %" } ?? ""
         switch e.verdict {
-        case .lower: return m.lower
-        case .higher: return m.higher
+        case .lower, .higher:
+            let words = e.verdict == .lower ? m.lower : m.higher
+            switch e.reading {
+            case .beyond?: return "\(words) by more than \(within)"
+            case .unresolved?: return "\(words); by more than \(within) not resolved"
+            default: return words
+            }
         case .inconclusive: return "inconclusive"
+        case .practicallyEqual: return "practically equal (within \(within))"
+        case .unreliable: return "unreliable (machine busy)"
         case .equivalent: return "equivalent within ±\(Number.plain(e.equivalence?.margin ?? 0)) pp"
         case .notShownEquivalent: return "not shown equivalent"
         case .stated: return "exact, not tested"

@@ -17,17 +17,27 @@ public struct RunMetrics: Codable, Sendable {
     /// split; false means it had to read the test set.
     public var selectsOnValidation: Bool
     public var progress: [Progress]
+    /// Which epochs the disturbance rule flagged.
+    public var disturbance: RunDisturbance
 
     enum CodingKeys: String, CodingKey {
-        case values, progress
+        case values, progress, disturbance
         case runID = "run_id"
         case selectsOnValidation = "selects_on_validation"
     }
 
-    public init(run: RunRecord, epochs: [EpochRecord]) {
+    /// `reference`: the machine's quiet canary time (RunDisturbance.references).
+    public init(run: RunRecord, epochs: [EpochRecord], reference: Double? = nil, rule: DisturbanceRule = .standard) {
         runID = run.id
         var v: [String: Double] = [:]
         let train = epochs.compactMap(\.trainSeconds)
+        let disturbance = RunDisturbance(epochs: epochs.map(\.line), reference: reference, rule: rule)
+        self.disturbance = disturbance
+        if let quiet = disturbance.undisturbedEpochSeconds { v["epoch_seconds"] = quiet }
+        let cpu = epochs.compactMap(\.cpuSeconds)
+        if !cpu.isEmpty && cpu.count == epochs.count { v["cpu_seconds_per_epoch"] = Stats.mean(cpu) }
+        let energy = epochs.compactMap(\.energyJoules)
+        if !energy.isEmpty && energy.count == epochs.count { v["energy_joules_per_epoch"] = Stats.mean(energy) }
         if !train.isEmpty {
             v["mean_epoch_seconds"] = Stats.mean(train)
             v["total_train_seconds"] = Stats.sum(train)
@@ -46,11 +56,13 @@ public struct RunMetrics: Codable, Sendable {
             v["best_validation_error"] = best.1
             v["best_epoch"] = Double(best.0)
         }
+        // Time to target counts a disturbed epoch at the run's quiet pace (the same work, undisturbed).
         var cumulative = 0.0
         progress = []
+        let disturbed = Set(disturbance.disturbedEpochs)
         for (e, error) in zip(epochs, selection) {
             guard let s = e.trainSeconds else { break }
-            cumulative += s
+            cumulative += disturbed.contains(e.epoch) ? (disturbance.undisturbedEpochSeconds ?? s) : s
             progress.append(Progress(epoch: e.epoch, seconds: cumulative, error: error))
         }
         values = v

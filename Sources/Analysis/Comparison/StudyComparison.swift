@@ -45,8 +45,11 @@ public struct StudyComparison: Codable, Sendable {
     public static func make(runs: [RunRecord], epochs: [String: [EpochRecord]], studies: [StudyRecord],
                             overrides: Overrides = .init()) -> StudyComparison {
         let plans = Dictionary(uniqueKeysWithValues: studies.map { ($0.name, AnalysisPlan($0)) })
+        // A run retimed by `study --retime` stays stored but its rerun stands in for it.
+        let runs = runs.filter { $0.supersededBy == nil }
+        let references = RunDisturbance.references(runs: runs, epochs: epochs, studies: studies)
         let metrics = Dictionary(uniqueKeysWithValues: runs.filter { $0.status == .completed }.map {
-            ($0.id, RunMetrics(run: $0, epochs: epochs[$0.id] ?? []))
+            ($0.id, RunMetrics(run: $0, epochs: epochs[$0.id] ?? [], reference: references[RunDisturbance.referenceKey($0)]))
         })
         var units: [Unit] = [], comparisons: [ArmComparison] = []
         for (unit, arms) in ArmGrouping.group(runs) {
@@ -74,6 +77,15 @@ public struct StudyComparison: Codable, Sendable {
         }
         return StudyComparison(units: units, comparisons: comparisons,
                                runs: runs.compactMap { metrics[$0.id] })
+    }
+
+    /// The completed runs of a study whose timing the disturbance rule
+    /// flagged (any disturbed epoch), superseded ones aside: what
+    /// `study --retime` reruns.
+    public static func disturbedRuns(store: RunStore, study: String) throws(RunStoreError) -> [RunRecord] {
+        let c = try load(store: store, study: study)
+        let flagged = Set(c.runs.filter { $0.disturbance.isDisturbed }.map(\.runID))
+        return try store.runs(study: study).filter { flagged.contains($0.id) }
     }
 
     /// The declared target, or the least accurate arm's median best

@@ -82,3 +82,52 @@ public struct Equivalence: Codable, Sendable, Equatable {
         return i.low > -margin && i.high < margin
     }
 }
+
+/// A ratio read against the smallest effect that matters, δ > 1: two
+/// one-sided t tests on the logs against ±log δ (TOST), from the same
+/// inference as the ratio's interval. The (1 − γ) interval lies inside
+/// [1/δ, δ] exactly when both one-sided tests reject at γ/2, so the verdict
+/// read off the interval ("practically equal") and this p agree.
+public struct PracticalEquivalence: Codable, Sendable, Equatable {
+    public var delta: Double
+    /// p of "ratio ≤ 1/δ", p of "ratio ≥ δ", and their maximum.
+    public var pLower: Double
+    public var pUpper: Double
+    public var pValue: Double
+
+    enum CodingKeys: String, CodingKey {
+        case delta
+        case pLower = "p_lower"
+        case pUpper = "p_upper"
+        case pValue = "p_tost"
+    }
+
+    public init(_ r: LogRatio, delta: Double) {
+        self.delta = delta
+        pLower = r.inference.pGreater(null: -log(delta))
+        pUpper = r.inference.pLess(null: log(delta))
+        pValue = max(pLower, pUpper)
+    }
+
+    /// Where an interval lies against [1/δ, δ].
+    public enum Reading: String, Codable, Sendable {
+        /// Wholly inside: practically equal.
+        case within
+        /// Excludes 1 and lies wholly beyond δ (or below 1/δ).
+        case beyond
+        /// Excludes 1 but reaches into [1/δ, δ]: the direction is known, whether by more than δ is not.
+        case unresolved
+        /// Includes 1 and reaches beyond [1/δ, δ].
+        case inconclusive
+    }
+
+    public static func read(_ i: LeveledInterval, delta: Double) -> Reading {
+        if i.low > 1 / delta && i.high < delta { return .within }
+        if i.high < 1 / delta || i.low > delta { return .beyond }
+        if i.high < 1 || i.low > 1 { return .unresolved }
+        return .inconclusive
+    }
+
+    /// "±10 %" for δ = 1.10.
+    public static func percent(_ delta: Double) -> Double { (delta - 1) * 100 }
+}

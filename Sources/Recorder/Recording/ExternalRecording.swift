@@ -27,6 +27,8 @@ public final class ExternalRecording {
     public func run(_ command: [String], environment: [String: String] = [:], stop: StopSignals, passThrough: (String) -> Void,
                     warn: (String) -> Void = { _ in }, onEpoch: (EpochLine) -> Void = { _ in }) throws -> Int32 {
         let child: Subprocess
+        // The canary runs only before and after a command: beside it, it would measure the command too.
+        let canaryBefore = Canary.measure()
         let env = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
         do { child = try Subprocess(command, captureOutput: true, environment: env, ownGroup: true) } catch {
             try? store.finish(runID, status: .failed, message: "\(error)", exitStatus: 127)
@@ -35,6 +37,9 @@ public final class ExternalRecording {
         }
         let start = Monotonic.now()
         let (writer, id, root) = (self.writer, runID, child.pid)
+        // Each epoch line closes a stretch that began with the previous one (or the start).
+        let meter = EpochMeter { let t = ProcessTreeSample.measure(root: root); return t.processes > 0 ? t.userSeconds + t.systemSeconds : nil }
+        meter.begin()
         let peak = PeakTracker()
         let gpuTool = GPUProbe.tool(environment: env)
         let sampler = Sampler(interval: interval) {
@@ -70,6 +75,9 @@ public final class ExternalRecording {
             switch EpochLineReader.read(line, decoder: decoder) {
             case .epoch(let epoch, let notes):
                 var row = EpochRecord(runID: id, line: epoch)
+                let measured = meter.end()
+                (row.cpuSeconds, row.otherCPUShare, row.energyJoules) = (measured.cpuSeconds, measured.otherCPUShare, measured.energyJoules)
+                row.canarySeconds = nil
                 let highest = peak.take()
                 if row.peakRSSBytes == nil && highest > 0 { row.peakRSSBytes = Int64(highest) }
                 writer.add(epoch: row)
@@ -92,6 +100,8 @@ public final class ExternalRecording {
         let runStatus: RunStatus = status == 0 ? .completed : (status > 128 ? .interrupted : .failed)
         writer.add(event: "status", "exit status \(status)", t: Monotonic.now() - start)
         writer.close()
+        let canary = max(canaryBefore, Canary.measure())
+        if canary.isFinite { try? store.setCanary(run: id, seconds: canary) }
         try RunRecorder.end(runID, store: store, writer: writer, status: runStatus, message: status == 0 ? nil : "exit status \(status)",
                             exitStatus: Int(status))
         return status

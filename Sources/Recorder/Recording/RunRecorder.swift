@@ -1,5 +1,6 @@
 import Foundation
 import RunStore
+import Synchronization
 import Tensor
 import Training
 
@@ -13,6 +14,13 @@ public final class RunRecorder: TrainingObserver {
     private let ledger: Ledger
     private let start: Double
     private var sampler: Sampler?
+    /// Disturbance: the machine's CPU around each epoch's training, and the
+    /// canaries between epochs (the one after an epoch is the next one's before).
+    private let meter = EpochMeter.thisProcess()
+    private var reading: EpochMeter.Reading?
+    private var canaryBefore: Double?
+    /// True while a canary runs: its mapped buffers are not the run's memory, so no sample is taken.
+    private let probing = Flag()
     /// What recording cost, known after `finish`: the CPU seconds of the
     /// sampling and writing threads, and the seconds they ran.
     public private(set) var threadCPUSeconds = 0.0
@@ -25,8 +33,9 @@ public final class RunRecorder: TrainingObserver {
         self.ledger = ledger
         start = Monotonic.now()
         writer = RunWriter(store: store, runID: run.id)
-        let (writer, start, id) = (self.writer, self.start, run.id)
+        let (writer, start, id, probing) = (self.writer, self.start, run.id, self.probing)
         sampler = Sampler(interval: sampleInterval) {
+            guard !probing.isSet else { return }
             writer.add(samples: RunRecorder.sample(runID: id, t: Monotonic.now() - start, ledger: ledger))
         }
     }
@@ -51,21 +60,42 @@ public final class RunRecorder: TrainingObserver {
 
     var elapsed: Double { Monotonic.now() - start }
 
+    /// One canary, with sampling held off while its buffers are mapped.
+    func canary() -> Double {
+        probing.set(true)
+        defer { probing.set(false) }
+        return Canary.measure()
+    }
+
     public func phaseChanged(_ phase: TrainingPhase, epoch: Int) {
-        if phase == .training {
-            // A new peak window for the epoch: kernel high-water mark and ledger.
+        switch phase {
+        case .training:
+            if canaryBefore == nil { canaryBefore = canary() }
+            // A new peak window for the epoch (after the canary): kernel high-water mark and ledger.
             ProcessProbe.resetPeakResident()
             ledger.resetPeaks()
+            reading = nil
+            meter.begin()
+        case .evaluating:
+            reading = meter.end()
+        default:
+            break
         }
         writer.add(event: "phase", "\(phase.rawValue) epoch \(epoch)", t: elapsed)
     }
 
     public func epochEnded(_ r: EpochResult) {
+        let measured = reading ?? meter.end()
         let peaks = ledger.snapshot()
         var line = EpochLine(r)
         line.peakRSSBytes = Int64(ProcessProbe.peakResidentBytes())
         line.peakTensorBytes = Int64(peaks.peakTotal)
         line.peakActivationBytes = Int64(peaks.peak[.activations] ?? 0)
+        (line.cpuSeconds, line.otherCPUShare, line.energyJoules) = (measured.cpuSeconds, measured.otherCPUShare, measured.energyJoules)
+        // The peaks are read: the canary after the epoch is also the next one's before.
+        let after = canary()
+        line.canarySeconds = [canaryBefore, after].compactMap { $0 }.filter(\.isFinite).max()
+        canaryBefore = after
         writer.add(epoch: EpochRecord(runID: runID, line: line))
     }
 
@@ -91,4 +121,11 @@ public final class RunRecorder: TrainingObserver {
         }
         try store.finish(id, status: status, message: message, exitStatus: exitStatus)
     }
+}
+
+/// A flag one thread sets and another reads.
+final class Flag: Sendable {
+    private let value = Atomic<Bool>(false)
+    func set(_ on: Bool) { value.store(on, ordering: .relaxed) }
+    var isSet: Bool { value.load(ordering: .relaxed) }
 }

@@ -41,6 +41,35 @@ public final class StudyRunner {
             if try isDone(run) { summary.skipped += 1 } else { todo.append(run) }
         }
         if summary.skipped > 0 { progress("\(spec.name): \(summary.skipped) of \(plan.count) runs already done, \(todo.count) to go") }
+        try run(todo, stop: stop, summary: &summary)
+        return summary
+    }
+
+    /// Reruns these stored runs as new runs (`study --retime`); each old run
+    /// whose rerun completes is marked superseded by it, and kept.
+    public func retime(_ old: [RunRecord], stop: StopSignals) throws -> Summary {
+        var summary = Summary()
+        let plan = spec.plan
+        let pairs = old.compactMap { r in
+            plan.first { $0.arm == r.arm && Int64(bitPattern: $0.seed) == r.seed }.map { (planned: $0, old: r) }
+        }
+        for p in pairs {
+            var one = Summary()
+            try run([p.planned], stop: stop, summary: &one)
+            summary.completed += one.completed
+            summary.failed += one.failed
+            summary.diverged += one.diverged
+            summary.interrupted += one.interrupted
+            if one.completed == 1, let new = try store.latestRunID(study: spec.name, arm: p.planned.arm, seed: p.old.seed ?? 0),
+               new != p.old.id {
+                try store.supersede([(old: p.old.id, new: new)])
+            }
+            if stop.requested { break }
+        }
+        return summary
+    }
+
+    func run(_ todo: [PlannedRun], stop: StopSignals, summary: inout Summary) throws {
         let totalEpochs = todo.count * spec.epochs
         var epochsDone = 0
         var secondsPerEpoch: Double?
@@ -88,7 +117,6 @@ public final class StudyRunner {
             }
             if stop.requested { break }
         }
-        return summary
     }
 
     static func duration(_ seconds: Double) -> String {

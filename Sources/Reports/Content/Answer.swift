@@ -62,26 +62,62 @@ public enum Answer {
     }
 
     static func ratioSentence(_ e: Endpoint, _ m: Metric, _ c: ArmComparison, _ n: Names) -> String? {
+        let isTime = m.name == Metrics.epochTime.name
+        let how = isTime ? " (each run’s median over its undisturbed epochs)" : ""
+        if e.verdict == .unreliable {
+            return "\(subject(c, m, n))\(how) is unreliable: \(busyText(c, n)), so no ratio is given." + disturbedText(c, n, counts: e.disturbance)
+        }
         guard let r = e.ratio else {
             return e.n.contains(0) ? nil : "\(subject(c, m, n)) cannot be compared with \(n.base)’s: \(e.notes.first ?? "too few runs")."
         }
         let raw = "95 % CI \(Number.range(r.ratio, unit: ""))"
         let estimate = "\(Number.ratio(r.ratio)) \(n.base)’s"
         let adjusted = e.adjusted.map { "Holm-adjusted \(Number.percent($0.confidence)) CI \(Number.range($0, unit: ""))" }
+        let cis = ([raw] + (adjusted.map { [$0] } ?? [])).joined(separator: "; ")
+        let delta = e.practical.map { Number.plain(PracticalEquivalence.percent($0.delta)) + " %" } ?? ""
         // Times from different CPU models are said to be so, beside the numbers.
-        let machines = m.name == Metrics.epochTime.name && c.cpuModels[0] != c.cpuModels[1]
+        let machines = isTime && c.cpuModels[0] != c.cpuModels[1]
             ? " Beware: \(n.arm) ran on \(c.cpuModels[0].joined(separator: ", ")) and \(n.base) on \(c.cpuModels[1].joined(separator: ", ")), so these times compare machines as well as algorithms." : ""
+        let after = (isTime ? disturbedText(c, n, counts: e.disturbance) + sensitivityText(c, n) : "") + machines
         switch e.verdict {
         case .lower, .higher:
             let words = e.verdict == .lower ? m.lower : m.higher
-            return "\(subject(c, m, n)) is \(estimate) (\(([raw] + (adjusted.map { [$0] } ?? [])).joined(separator: "; "))): \(n.arm) \(words).\(machines)"
+            let size = e.reading == .beyond ? ", by more than \(delta)"
+                : e.reading == .unresolved ? "; whether by more than \(delta) is not resolved" : ""
+            return "\(subject(c, m, n))\(how) is \(estimate) (\(cis)): \(n.arm) \(words)\(size).\(after)"
+        case .practicallyEqual:
+            let p = e.practical.map { " (equivalence by two one-sided t tests on logs, p = \(Number.p($0.pValue)))" } ?? ""
+            return "\(subject(c, m, n))\(how) is \(estimate) (\(cis)): practically equal, within ±\(delta)\(p).\(after)"
         default:
             if !r.ratio.contains(1), let adjusted {
                 // The unadjusted interval excludes 1 but the verdict is the adjusted one's.
-                return "\(subject(c, m, n)) is \(estimate), but \(holmText(c)) its interval includes 1 (\(adjusted)): inconclusive with \(seedsText(c)).\(machines)"
+                return "\(subject(c, m, n))\(how) is \(estimate), but \(holmText(c)) its interval includes 1 (\(adjusted)): inconclusive with \(seedsText(c)).\(after)"
             }
-            return "\(subject(c, m, n)) is \(estimate) (\(raw)): inconclusive with \(seedsText(c)).\(machines)"
+            return "\(subject(c, m, n))\(how) is \(estimate) (\(raw)): inconclusive with \(seedsText(c)).\(after)"
         }
+    }
+
+    /// "the machine was busy during 4 of 5 FF runs".
+    static func busyText(_ c: ArmComparison, _ n: Names) -> String {
+        let parts = zip(c.disturbance, [n.arm, n.base]).filter { $0.0.unusableRuns > 0 }
+            .map { "during \($0.0.unusableRuns) of \($0.0.runs) \($0.1) runs" }
+        return "the machine was busy " + (parts.isEmpty ? "during too many runs" : parts.joined(separator: " and "))
+            + " (no epoch of those runs was undisturbed)"
+    }
+
+    /// How many epochs and runs the disturbance rule flagged, per arm.
+    static func disturbedText(_ c: ArmComparison, _ n: Names, counts: [DisturbanceCount]?) -> String {
+        let counts = counts ?? c.disturbance
+        let parts = zip(counts, [n.arm, n.base]).map { d, name in
+            "\(name) \(d.disturbedEpochs) of \(d.epochs) epochs in \(d.disturbedRuns) of \(d.runs) runs"
+        }
+        return " Epochs disturbed by the machine (docs/analysis.md), left out of this figure: \(parts.joined(separator: ", "))."
+    }
+
+    /// The same comparison on every epoch, disturbed or not, beside the primary one.
+    static func sensitivityText(_ c: ArmComparison, _ n: Names) -> String {
+        guard c.disturbedEpochs > 0, let all = c.endpoint(Metrics.epochTimeAllEpochs), let r = all.ratio else { return "" }
+        return " On all epochs, disturbed or not (a sensitivity analysis), the ratio is \(Number.ratio(r.ratio)) (95 % CI \(Number.range(r.ratio, unit: "")))."
     }
 
     static func timeToTargetSentence(_ e: Endpoint, _ c: ArmComparison, _ n: Names) -> String {

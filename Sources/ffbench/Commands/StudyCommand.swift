@@ -83,6 +83,10 @@ struct StudyRun: ParsableCommand {
     @Option(help: "local (one run after another here) or slurm (one job array).") var executor: Executor = .local
     @OptionGroup var slurm: SlurmFlags
     @OptionGroup var report: ReportOptions
+    @Flag(name: .customLong("require-quiet"), help: "Refuse to start when the quiet check finds the machine busy.")
+    var requireQuiet = false
+    @Flag(help: "Rerun, as new runs, the runs whose timings were disturbed; the old runs stay stored, marked superseded.")
+    var retime = false
 
     func run() throws {
         let (study, path) = try target.load()
@@ -92,17 +96,38 @@ struct StudyRun: ParsableCommand {
                                 pilotCV: study.pilotCV, smallestEffect: study.smallestEffect)
         for w in DesignCheck.warnings(seeds: study.seeds.count, plan: plan) { Console.error("warning: \(study.name): \(w)") }
         if executor == .slurm { return try submit(study, path) }
+        let quiet = try checkQuiet(study.name)
         let store = try RunStore.open(path)
         let runner = StudyRunner(spec: study, store: store, dataDirectory: data.dataDirectory) { Console.status($0) }
-        try store.declare(study.declaration)
+        var declaration = study.declaration
+        (declaration.canaryReferenceSeconds, declaration.quietJSON) = (quiet.canaryFastest.isFinite ? quiet.canaryFastest : nil, JSONOutput.line(quiet))
+        try store.declare(declaration)
         let stop = StopSignals()
         stop.install()
-        Console.status("\(study.name): \(study.plan.count) runs (\(study.arms.count) arms x \(study.seeds.count) seeds, \(study.epochs) epochs) into \(path)")
-        let summary = try runner.run(stop: stop)
+        let summary: StudyRunner.Summary
+        if retime {
+            let disturbed = try StudyComparison.disturbedRuns(store: store, study: study.name)
+            Console.status("\(study.name): \(disturbed.count) run(s) with disturbed timings to rerun into \(path)")
+            summary = try runner.retime(disturbed, stop: stop)
+        } else {
+            Console.status("\(study.name): \(study.plan.count) runs (\(study.arms.count) arms x \(study.seeds.count) seeds, \(study.epochs) epochs) into \(path)")
+            summary = try runner.run(stop: stop)
+        }
         print("\(study.name): \(summary.completed) completed, \(summary.skipped) already done, \(summary.diverged) diverged, \(summary.failed) failed, \(summary.interrupted) interrupted; database \(path)")
         if stop.requested { throw ExitCode(stop.exitStatus) }
         try writeReport(store, study.name, report: report, out: out)
         if summary.failed > 0 { throw ExitCode(1) }
+    }
+
+    /// The quiet check before timing: warnings when the machine is busy, a refusal with --require-quiet.
+    func checkQuiet(_ name: String) throws -> QuietCheck {
+        let quiet = QuietCheck.run()
+        for p in quiet.problems { Console.error("warning: \(name): the machine is not quiet: \(p)") }
+        for c in quiet.cautions { Console.error("note: \(name): \(c)") }
+        if requireQuiet && !quiet.isQuiet {
+            throw ValidationError("--require-quiet: the machine is not quiet (\(quiet.problems.joined(separator: "; "))); nothing was started")
+        }
+        return quiet
     }
 
     func submit(_ study: StudySpec, _ path: String) throws {
@@ -154,6 +179,10 @@ struct StudyCollect: ParsableCommand {
     @OptionGroup var target: StudyTarget
     @Option(help: "Where the report goes (default Output/<study>).") var out: String?
     @OptionGroup var report: ReportOptions
+    @Flag(name: .customLong("require-quiet"), help: "Refuse to start when the quiet check finds the machine busy.")
+    var requireQuiet = false
+    @Flag(help: "Rerun, as new runs, the runs whose timings were disturbed; the old runs stay stored, marked superseded.")
+    var retime = false
 
     func run() throws {
         let (study, path) = try target.load()

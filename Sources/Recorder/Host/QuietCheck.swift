@@ -1,0 +1,178 @@
+import Foundation
+import RunStore
+import Tensor
+
+/// What can disturb a timing on this machine, looked at before timing
+/// (`ffbench env --check`, the start of every study): other busy
+/// processes, load and steal, the canary's spread over about a second,
+/// frequency scaling, SMT siblings, and whether a Slurm job has its node
+/// to itself. `problems` make a machine not quiet; `cautions` are told.
+public struct QuietCheck: Codable, Sendable {
+    public struct BusyProcess: Codable, Sendable, Equatable {
+        public var pid: Int
+        public var name: String
+        /// Share of one core over the check.
+        public var cpuShare: Double
+        enum CodingKeys: String, CodingKey { case pid, name; case cpuShare = "cpu_share" }
+    }
+
+    public var seconds: Double
+    public var busyProcesses: [BusyProcess]
+    /// Other processes' CPU plus steal, as a share of all cores.
+    public var otherCPUShare: Double?
+    public var stealShare: Double?
+    public var loadAverage: [Double]
+    /// The canaries taken over the check: fastest (the quiet reference), median, slowest.
+    public var canaryFastest: Double
+    public var canaryMedian: Double
+    public var canarySlowest: Double
+    public var canaries: Int
+    /// Share of the canaries slower than the fastest by more than the rule's canary limit.
+    public var canarySlowShare: Double
+    public var governor: String?
+    public var turbo: String?
+    public var smtSiblings: String
+    public var slurm: String?
+    public var energy: String
+    public var problems: [String]
+    public var cautions: [String]
+
+    enum CodingKeys: String, CodingKey {
+        case seconds, governor, turbo, slurm, energy, problems, cautions, canaries
+        case busyProcesses = "busy_processes"
+        case otherCPUShare = "other_cpu_share"
+        case stealShare = "steal_share"
+        case loadAverage = "load_average"
+        case canaryFastest = "canary_fastest_seconds"
+        case canaryMedian = "canary_median_seconds"
+        case canarySlowest = "canary_slowest_seconds"
+        case canarySlowShare = "canary_slow_share"
+        case smtSiblings = "smt_siblings"
+    }
+
+    public var isQuiet: Bool { problems.isEmpty }
+
+    /// A process counts as busy above this share of one core.
+    static let busyShare = 0.10
+
+    /// Looks for about `seconds`, taking canaries all the while.
+    public static func run(seconds: Double = 1, rule: DisturbanceRule = .standard,
+                           environment: [String: String] = ProcessInfo.processInfo.environment) -> QuietCheck {
+        let me = getpid()
+        let before = processTimes(), machineBefore = MachineCPU.now()
+        let ownBefore = ProcessProbe.cpuSeconds()
+        let start = Monotonic.now()
+        var canaries: [Double] = []
+        repeat { canaries.append(Canary.measure()) } while Monotonic.now() - start < seconds
+        let wall = Monotonic.now() - start
+        let after = processTimes(), machineAfter = MachineCPU.now()
+        let ownAfter = ProcessProbe.cpuSeconds()
+        let own = (ownAfter.user + ownAfter.system) - (ownBefore.user + ownBefore.system)
+
+        var busy: [BusyProcess] = []
+        for (pid, a) in after where pid != me {
+            let used = a.seconds - (before[pid]?.seconds ?? a.seconds)
+            if used / wall > busyShare { busy.append(BusyProcess(pid: Int(pid), name: a.name, cpuShare: used / wall)) }
+        }
+        busy.sort { $0.cpuShare > $1.cpuShare }
+        var other: Double?, steal: Double?
+        if let a = machineBefore, let b = machineAfter {
+            other = MachineCPU.otherShare(from: a, to: b, ownSeconds: own, wallSeconds: wall, cores: MachineCPU.cores)
+            steal = max(0, b.steal - a.steal) / (wall * Double(MachineCPU.cores))
+        }
+        let sorted = canaries.filter(\.isFinite).sorted()
+        let fastest = sorted.first ?? .nan, slowest = sorted.last ?? .nan
+        let median = sorted.isEmpty ? .nan : sorted[sorted.count / 2]
+        var check = QuietCheck(seconds: wall, busyProcesses: busy, otherCPUShare: other, stealShare: steal,
+                               loadAverage: HostInfo.loadAverage(), canaryFastest: fastest, canaryMedian: median,
+                               canarySlowest: slowest, canaries: sorted.count,
+                               canarySlowShare: Double(sorted.filter { $0 > fastest * (1 + rule.canarySlowdown) }.count) / Double(max(sorted.count, 1)),
+                               governor: governor(), turbo: turbo(),
+                               smtSiblings: smtSiblings(), slurm: nil, energy: EnergyCounter.describe(), problems: [], cautions: [])
+        check.judge(rule: rule, slurm: SlurmNode.check(environment: environment))
+        return check
+    }
+
+    mutating func judge(rule: DisturbanceRule, slurm: SlurmNode.Finding?) {
+        for p in busyProcesses {
+            problems.append("process \(p.pid) (\(p.name)) used \(Self.percent(p.cpuShare)) of a core")
+        }
+        if let o = otherCPUShare, o > rule.otherCPUShare {
+            problems.append("other CPU use was \(Self.percent(o)) of the machine (the disturbance rule's limit is \(Self.percent(rule.otherCPUShare)))")
+        }
+        if let s = stealShare, s > 0.02 { problems.append("the hypervisor took \(Self.percent(s)) of the CPU (steal)") }
+        let slowCanaries = canaryFastest.isFinite ? canarySlowShare : 1
+        if slowCanaries > 0.1 {
+            problems.append("the canary varied: \(String(format: "%.1f", 1000 * canaryFastest))–\(String(format: "%.1f", 1000 * canarySlowest)) ms over \(canaries) runs, \(Self.percent(slowCanaries)) of them more than \(Self.percent(rule.canarySlowdown)) slower than the fastest")
+        }
+        if let g = governor, g != "performance" { cautions.append("CPU frequency governor is \(g), not performance") }
+        if turbo == "on" { cautions.append("turbo boost is on: clock speed follows temperature and load") }
+        if smtSiblings != "none" { cautions.append("SMT siblings share cores (\(smtSiblings)): a process on a sibling slows the run") }
+        if let s = slurm {
+            self.slurm = s.text
+            if s.shared { problems.append(s.text) } else if !s.exclusive { cautions.append(s.text) }
+        }
+    }
+
+
+    static func percent(_ v: Double) -> String { String(format: "%.0f %%", 100 * v) }
+
+    /// Every process's CPU seconds and name.
+    static func processTimes() -> [pid_t: (seconds: Double, name: String)] {
+        var out: [pid_t: (Double, String)] = [:]
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? [] {
+            guard let pid = pid_t(name), let stat = ProcessProbe.read("/proc/\(pid)/stat"),
+                  let open = stat.firstIndex(of: "("), let close = stat.lastIndex(of: ")") else { continue }
+            let fields = stat[stat.index(after: close)...].split(separator: " ")
+            guard fields.count > 12, let ut = Double(fields[11]), let st = Double(fields[12]) else { continue }
+            out[pid] = ((ut + st) / ProcessProbe.clockTicks, String(stat[stat.index(after: open)..<close]))
+        }
+        return out
+    }
+
+    static func governor() -> String? {
+        ProcessProbe.read("/sys/devices/system/cpu/cpu0/cpufreq/scaling_governor")?.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// intel_pstate's no_turbo, or the generic cpufreq boost switch; nil without either.
+    static func turbo() -> String? {
+        if let v = ProcessProbe.read("/sys/devices/system/cpu/intel_pstate/no_turbo")?.trimmingCharacters(in: .whitespacesAndNewlines) {
+            return v == "0" ? "on" : "off"
+        }
+        if let v = ProcessProbe.read("/sys/devices/system/cpu/cpufreq/boost")?.trimmingCharacters(in: .whitespacesAndNewlines) {
+            return v == "1" ? "on" : "off"
+        }
+        return nil
+    }
+
+    /// "none" when no core lists a sibling, else cpu0's list.
+    static func smtSiblings() -> String {
+        for cpu in 0..<MachineCPU.cores {
+            guard let list = ProcessProbe.read("/sys/devices/system/cpu/cpu\(cpu)/topology/thread_siblings_list")?
+                .trimmingCharacters(in: .whitespacesAndNewlines) else { continue }
+            if list.contains(",") || list.contains("-") { return "cpu\(cpu): \(list)" }
+        }
+        return "none"
+    }
+
+    /// What `ffbench env --check` prints.
+    public var lines: [[String]] {
+        var l: [[String]] = [
+            ["verdict", isQuiet ? "quiet" : "NOT quiet"],
+            ["busy processes", busyProcesses.isEmpty ? "none" : busyProcesses.map { "\($0.name) (pid \($0.pid)) \(Self.percent($0.cpuShare))" }.joined(separator: ", ")],
+            ["other CPU use", otherCPUShare.map(Self.percent) ?? "unknown (no /proc/stat)"],
+            ["steal", stealShare.map(Self.percent) ?? "unknown"],
+            ["load average", loadAverage.map { String(format: "%.2f", $0) }.joined(separator: " ")],
+            ["canary", String(format: "%d runs over %.1f s: fastest %.2f ms, median %.2f ms, slowest %.2f ms", canaries, seconds,
+                              1000 * canaryFastest, 1000 * canaryMedian, 1000 * canarySlowest)],
+            ["frequency governor", governor ?? "no cpufreq here"],
+            ["turbo", turbo ?? "unknown (no cpufreq boost control here)"],
+            ["SMT siblings", smtSiblings],
+            ["slurm", slurm ?? "not in a Slurm job"],
+            ["energy", energy],
+        ]
+        for p in problems { l.append(["problem", p]) }
+        for c in cautions { l.append(["caution", c]) }
+        return l
+    }
+}

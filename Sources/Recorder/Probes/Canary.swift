@@ -1,0 +1,42 @@
+import Foundation
+import Tensor
+
+/// A fixed probe of the machine's speed: one-thread sgemm at the training's
+/// batch-100 shape (100×2000 by 2000×2000, a 16 MB weight matrix streamed
+/// through the caches as training streams its weights), the faster of two
+/// calls. It resembles the work it guards: an FMA-only probe held steady
+/// while whole epochs slowed by half (docs/analysis.md, disturbance).
+/// Its buffers are mapped for the measurement and unmapped after it, so it
+/// adds nothing to a run's RSS between measurements.
+public enum Canary {
+    public static let m = 100, n = 2000, k = 2000
+    public static let repeats = 2
+
+    /// Seconds of the fastest of `repeats` calls (page faults and filling excluded).
+    public static func measure() -> Double {
+        let counts = [m * k, k * n, m * n]
+        let bytes = counts.map { $0 * MemoryLayout<Float>.stride }
+        let maps = bytes.map { mmap(nil, $0, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0) }
+        defer { for (p, size) in zip(maps, bytes) where p != MAP_FAILED { munmap(p, size) } }
+        guard maps.allSatisfy({ $0 != MAP_FAILED && $0 != nil }) else { return .nan }
+        let (a, b, c) = (maps[0]!.assumingMemoryBound(to: Float.self), maps[1]!.assumingMemoryBound(to: Float.self),
+                         maps[2]!.assumingMemoryBound(to: Float.self))
+        for i in 0..<counts[0] { a[i] = Float(i % 7) * 0.01 }
+        for i in 0..<counts[1] { b[i] = Float(i % 5) * 0.01 }
+        return BLAS.withThreads(1) {
+            var best = Double.infinity
+            for _ in 0..<repeats {
+                let start = Monotonic.now()
+                BLAS.sgemm(transposeA: false, transposeB: false, m: m, n: n, k: k, alpha: 1,
+                           a: UnsafePointer(a), lda: k, b: UnsafePointer(b), ldb: n, beta: 0, c: c, ldc: n)
+                best = min(best, Monotonic.now() - start)
+            }
+            return best
+        }
+    }
+
+    /// The machine's quiet reference: the fastest of `count` canaries.
+    public static func reference(count: Int = 5) -> Double {
+        (0..<count).map { _ in measure() }.min() ?? .nan
+    }
+}
