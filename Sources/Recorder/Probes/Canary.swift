@@ -1,11 +1,13 @@
 import Foundation
 import Tensor
 
-/// A fixed probe of the machine's speed: one-thread sgemm at the training's
-/// batch-100 shape (100×2000 by 2000×2000, a 16 MB weight matrix streamed
-/// through the caches as training streams its weights), the faster of two
+/// A fixed probe of the machine's speed: sgemm at the training's batch-100
+/// shape (100×2000 by 2000×2000, a 16 MB weight matrix streamed through the
+/// caches as training streams its weights) on every core, the faster of two
 /// calls. It resembles the work it guards: an FMA-only probe held steady
-/// while whole epochs slowed by half (docs/analysis.md, disturbance).
+/// while whole epochs slowed by half, and a one-thread canary held steady
+/// while two-thread epochs slowed by a quarter (docs/analysis.md): threads
+/// that wait for each other feel a stalled core that one thread does not.
 /// Its buffers are mapped for the measurement and unmapped after it, so it
 /// adds nothing to a run's RSS between measurements.
 public enum Canary {
@@ -23,7 +25,7 @@ public enum Canary {
                          maps[2]!.assumingMemoryBound(to: Float.self))
         for i in 0..<counts[0] { a[i] = Float(i % 7) * 0.01 }
         for i in 0..<counts[1] { b[i] = Float(i % 5) * 0.01 }
-        return BLAS.withThreads(1) {
+        return BLAS.withThreads(MachineCPU.cores) {
             var best = Double.infinity
             for _ in 0..<repeats {
                 let start = Monotonic.now()

@@ -2,6 +2,7 @@ import Exports
 import ArgumentParser
 import CCairo
 import Recorder
+import RunStore
 
 struct EnvCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
