@@ -190,6 +190,34 @@ def tost(x, y, paired, margin):
             "low90": f(ci90.low), "high90": f(ci90.high)}
 
 
+def practical(x, y, paired, delta):
+    """Equivalence within [1/delta, delta] by two one-sided t tests on the
+    logs (TOST), and where the back-transformed interval lies against it."""
+    lx, ly, d = np.log(x), np.log(y), math.log(delta)
+    if paired:
+        lower = stats.ttest_rel(lx + d, ly, alternative="greater")
+        upper = stats.ttest_rel(lx - d, ly, alternative="less")
+        full = stats.ttest_rel(lx, ly)
+    else:
+        lower = stats.ttest_ind(lx + d, ly, equal_var=False, alternative="greater")
+        upper = stats.ttest_ind(lx - d, ly, equal_var=False, alternative="less")
+        full = stats.ttest_ind(lx, ly, equal_var=False)
+    out = {"p_lower": f(lower.pvalue), "p_upper": f(upper.pvalue), "p": f(max(lower.pvalue, upper.pvalue))}
+    for level in (0.95, 0.9875):
+        ci = full.confidence_interval(level)
+        low, high = math.exp(ci.low), math.exp(ci.high)
+        if low > 1 / delta and high < delta:
+            reading = "within"
+        elif high < 1 / delta or low > delta:
+            reading = "beyond"
+        elif high < 1 or low > 1:
+            reading = "unresolved"
+        else:
+            reading = "inconclusive"
+        out[f"reading_{level}"] = reading
+    return out
+
+
 def kaplan_meier(times, reached, tau):
     """SciPy's ecdf on CensoredData, the median and its log-log interval read
     off SciPy's band, and the restricted mean with Klein & Moeschberger's
@@ -221,7 +249,7 @@ def kaplan_meier(times, reached, tau):
 
 
 def estimand_cases():
-    out = {"ratio": [], "tost": [], "kaplan_meier": [], "logrank": [], "nct_cdf": [], "power": []}
+    out = {"ratio": [], "tost": [], "practical": [], "kaplan_meier": [], "logrank": [], "nct_cdf": [], "power": []}
     for k, n in enumerate([3, 4, 5, 6, 8, 10, 15, 20]):
         for cv in (0.05, 0.12, 0.3):
             sd = math.sqrt(math.log1p(cv * cv))
@@ -236,6 +264,10 @@ def estimand_cases():
                 out["tost"].append({"x": ex.tolist(), "y": ey.tolist(), "paired": True, "margin": margin, **tost(ex, ey, True, margin)})
                 oy = RNG.normal(2.1, 0.4, n + 1)
                 out["tost"].append({"x": ex.tolist(), "y": oy.tolist(), "paired": False, "margin": margin, **tost(ex, oy, False, margin)})
+    # The ratio cases read against the smallest effect (no new draws: the cases above stay as they were).
+    out["practical"] = [{"x": c["x"], "y": c["y"], "paired": c["paired"], "delta": delta,
+                         **practical(np.asarray(c["x"]), np.asarray(c["y"]), c["paired"], delta)}
+                        for c in out["ratio"] for delta in (1.02, 1.05, 1.10, 1.25)]
     for k in range(24):
         n = [4, 5, 6, 8, 10, 15][k % 6]
         times = np.round(RNG.exponential(10, n) + 1, 1 if k % 2 else 3)

@@ -50,6 +50,17 @@ public struct QuietCheck: Codable, Sendable {
 
     public var isQuiet: Bool { problems.isEmpty }
 
+    /// One sentence for a report's environment section.
+    public var summary: String {
+        var t = isQuiet ? "quiet" : "NOT quiet"
+        t += String(format: "; canary fastest %.2f ms, median %.2f ms over %d runs", 1000 * canaryFastest, 1000 * canaryMedian, canaries)
+        if let o = otherCPUShare { t += "; other CPU use \(Self.percent(o))" }
+        if let s = stealShare { t += ", steal \(Self.percent(s))" }
+        if !problems.isEmpty { t += "; problems: " + problems.joined(separator: "; ") }
+        if !cautions.isEmpty { t += "; cautions: " + cautions.joined(separator: "; ") }
+        return t
+    }
+
     public init(seconds: Double, busyProcesses: [BusyProcess], otherCPUShare: Double?, stealShare: Double?, loadAverage: [Double],
                 canaryFastest: Double, canaryMedian: Double, canarySlowest: Double, canaries: Int, canarySlowShare: Double,
                 governor: String?, turbo: String?, smtSiblings: String, slurm: String?, energy: String,

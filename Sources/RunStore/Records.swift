@@ -214,6 +214,11 @@ public struct StudyRecord: Codable, Sendable, Equatable, FetchableRecord, Persis
     /// The quiet check made when the study started, as JSON (`ffbench env --check --format json`).
     public var quietJSON: String?
 
+    /// The stored quiet check, typed (nil when none was stored or it does not read).
+    public var quiet: QuietCheck? {
+        quietJSON.flatMap { $0.data(using: .utf8) }.flatMap { try? JSONDecoder().decode(QuietCheck.self, from: $0) }
+    }
+
     public init(name: String, baseline: String?, targetError: Double?, equivalenceMargin: Double?, pilotCV: Double?,
                 smallestEffect: Double?, specJSON: String, declaredAt: String = Timestamp.now()) {
         self.name = name

@@ -69,9 +69,18 @@ import Testing
                     switch e.kind {
                     case .ratio, .timeToTarget:
                         guard let i = governing else { continue }
-                        let expected: Verdict = i.high < 1 ? .lower : i.low > 1 ? .higher : .inconclusive
-                        #expect(e.verdict == expected, "\(e.metric): \(e.verdict) with interval \(i)")
-                        if e.primary, let p = e.pAdjusted { #expect((p < 0.05) == (e.verdict != .inconclusive), "\(e.metric): p_adj \(p) vs \(e.verdict)") }
+                        let direction: Verdict = i.high < 1 ? .lower : i.low > 1 ? .higher : .inconclusive
+                        // Ratios are read against δ too: inside [1/δ, δ] is practically equal.
+                        let delta = c.plan.smallestEffect
+                        let within = e.kind == .ratio && i.low > 1 / delta && i.high < delta
+                        #expect(e.verdict == (within ? .practicallyEqual : direction), "\(e.metric): \(e.verdict) with interval \(i)")
+                        if e.primary, let p = e.pAdjusted { #expect((p < 0.05) == !i.contains(1), "\(e.metric): p_adj \(p) vs \(i)") }
+                        if e.kind == .ratio, let q = e.practical {
+                            let gamma = 1 - i.confidence
+                            #expect((q.pValue < gamma / 2) == within, "\(e.metric): TOST p \(q.pValue) at γ \(gamma) vs \(i) within δ \(delta)")
+                            let beyond = i.high < 1 / delta || i.low > delta
+                            if direction != .inconclusive && !within { #expect(e.reading == (beyond ? .beyond : .unresolved)) }
+                        }
                     case .accuracy:
                         guard let q = e.equivalence else { continue }
                         let eq = e.primary ? e.adjusted! : q.equivalenceInterval(alpha: 0.05)
@@ -87,6 +96,6 @@ import Testing
             }
         }
         // The simulation reaches every kind of verdict, so the checks above bite.
-        for v in [Verdict.lower, .higher, .inconclusive, .equivalent, .stated] { #expect(seen[v, default: 0] > 0, "never saw \(v)") }
+        for v in [Verdict.lower, .higher, .inconclusive, .equivalent, .stated, .practicallyEqual] { #expect(seen[v, default: 0] > 0, "never saw \(v)") }
     }
 }

@@ -55,6 +55,32 @@ import Testing
         }
     }
 
+    /// A ratio against the smallest effect δ: TOST on logs against ±log δ
+    /// equals SciPy's one-sided t tests on shifted logs, and the reading off
+    /// the 95 % and 98.75 % intervals is SciPy's.
+    @Test func practicalEquivalenceOnLogs() throws {
+        let cases = Self.estimands["practical"]!.array
+        #expect(cases.count >= 150)
+        var readings: Set<String> = []
+        for c in cases {
+            let x = c["x"]!.numbers, y = c["y"]!.numbers, paired = c["paired"]!.bool!, delta = c["delta"]!.number!
+            let r = try LogRatio(arm: x, baseline: y, paired: paired)
+            let q = PracticalEquivalence(r, delta: delta)
+            let tag = "practical n=\(x.count) paired=\(paired) δ=\(delta)"
+            close(q.pLower, c["p_lower"]!.number, "\(tag) p_lower")
+            close(q.pUpper, c["p_upper"]!.number, "\(tag) p_upper")
+            close(q.pValue, c["p"]!.number, "\(tag) p")
+            for level in [0.95, 0.9875] {
+                let reading = PracticalEquivalence.read(r.interval(level), delta: delta)
+                #expect(reading.rawValue == c["reading_\(level)"]!.string, "\(tag) reading at \(level)")
+                // The interval lies inside [1/δ, δ] exactly when TOST rejects at (1 − level)/2.
+                #expect((reading == .within) == (q.pValue < (1 - level) / 2), "\(tag): TOST and its interval disagree at \(level)")
+                readings.insert(reading.rawValue)
+            }
+        }
+        #expect(readings == ["within", "beyond", "unresolved", "inconclusive"])
+    }
+
     static func events(_ times: [Double], _ reached: [JSON]) -> [TimeToEvent] {
         zip(times, reached).map { TimeToEvent(time: $0, reached: $1.bool!) }
     }

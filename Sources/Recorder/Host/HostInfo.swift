@@ -18,6 +18,8 @@ public struct HostInfo: Codable, Sendable, Equatable {
     public var ffbenchVersion: String
     public var gitCommit: String?
     public var loadAverage: [Double]
+    /// Whether this machine can measure energy, and how (or why not).
+    public var energy: String?
 
     enum CodingKeys: String, CodingKey {
         case hostname, cores, os, kernel
@@ -31,6 +33,7 @@ public struct HostInfo: Codable, Sendable, Equatable {
         case ffbenchVersion = "ffbench_version"
         case gitCommit = "git_commit"
         case loadAverage = "load_average"
+        case energy
     }
 
     public static let ffbenchVersion = "0.1.0"
@@ -54,7 +57,8 @@ public struct HostInfo: Codable, Sendable, Equatable {
             blasEnvironment: env,
             ffbenchVersion: ffbenchVersion,
             gitCommit: gitCommit(near: executablePath),
-            loadAverage: loadAverage())
+            loadAverage: loadAverage(),
+            energy: EnergyCounter.describe())
     }
 
     static func cpuModel() -> String {
@@ -142,6 +146,7 @@ extension HostInfo {
                 : blasEnvironment.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")],
             ["cairo", cairo],
             ["load average", loadAverage.map { String(format: "%.2f", $0) }.joined(separator: " ")],
+            ["energy", energy ?? "unknown"],
         ]
     }
 }

@@ -1,4 +1,5 @@
 import Analysis
+import RunStore
 import Foundation
 
 /// The answer to the research question, in sentences built from the
@@ -19,6 +20,8 @@ public enum Answer {
         }
         for metric in [Metrics.epochTime, Metrics.peakRSS] {
             if let e = c.endpoint(metric), let s = ratioSentence(e, metric, c, n) { out.append(s) }
+            // What the machine did to the timings, and the figure on every epoch, in a sentence of their own.
+            if metric.name == Metrics.epochTime.name, let e = c.endpoint(metric) { out.append(disturbanceSentence(e, c, n)) }
         }
         if let e = c.endpoint(Metrics.timeToTarget) { out.append(timeToTargetSentence(e, c, n)) }
         if let e = c.endpoint(Metrics.peakActivations), let s = exactSentence(e, Metrics.peakActivations, c, n) { out.append(s) }
@@ -65,7 +68,7 @@ public enum Answer {
         let isTime = m.name == Metrics.epochTime.name
         let how = isTime ? " (each run’s median over its undisturbed epochs)" : ""
         if e.verdict == .unreliable {
-            return "\(subject(c, m, n))\(how) is unreliable: \(busyText(c, n)), so no ratio is given." + disturbedText(c, n, counts: e.disturbance)
+            return "\(subject(c, m, n))\(how) is unreliable: \(busyText(c, n)), so no ratio is given."
         }
         guard let r = e.ratio else {
             return e.n.contains(0) ? nil : "\(subject(c, m, n)) cannot be compared with \(n.base)’s: \(e.notes.first ?? "too few runs")."
@@ -78,7 +81,7 @@ public enum Answer {
         // Times from different CPU models are said to be so, beside the numbers.
         let machines = isTime && c.cpuModels[0] != c.cpuModels[1]
             ? " Beware: \(n.arm) ran on \(c.cpuModels[0].joined(separator: ", ")) and \(n.base) on \(c.cpuModels[1].joined(separator: ", ")), so these times compare machines as well as algorithms." : ""
-        let after = (isTime ? disturbedText(c, n, counts: e.disturbance) + sensitivityText(c, n) : "") + machines
+        let after = machines
         switch e.verdict {
         case .lower, .higher:
             let words = e.verdict == .lower ? m.lower : m.higher
@@ -105,19 +108,27 @@ public enum Answer {
             + " (no epoch of those runs was undisturbed)"
     }
 
-    /// How many epochs and runs the disturbance rule flagged, per arm.
-    static func disturbedText(_ c: ArmComparison, _ n: Names, counts: [DisturbanceCount]?) -> String {
-        let counts = counts ?? c.disturbance
+    /// How many epochs and runs the disturbance rule flagged, per arm, and
+    /// the same comparison on every epoch (a sensitivity analysis) when any was.
+    static func disturbanceSentence(_ e: Endpoint, _ c: ArmComparison, _ n: Names) -> String {
+        let counts = e.disturbance ?? c.disturbance
+        guard c.disturbedEpochs > 0 else {
+            return "Timing: no epoch of either arm was disturbed by the machine (\(counts[0].epochs) and \(counts[1].epochs) epochs checked against the disturbance rule)."
+        }
         let parts = zip(counts, [n.arm, n.base]).map { d, name in
             "\(name) \(d.disturbedEpochs) of \(d.epochs) epochs in \(d.disturbedRuns) of \(d.runs) runs"
         }
-        return " Epochs disturbed by the machine (docs/analysis.md), left out of this figure: \(parts.joined(separator: ", "))."
-    }
-
-    /// The same comparison on every epoch, disturbed or not, beside the primary one.
-    static func sensitivityText(_ c: ArmComparison, _ n: Names) -> String {
-        guard c.disturbedEpochs > 0, let all = c.endpoint(Metrics.epochTimeAllEpochs), let r = all.ratio else { return "" }
-        return " On all epochs, disturbed or not (a sensitivity analysis), the ratio is \(Number.ratio(r.ratio)) (95 % CI \(Number.range(r.ratio, unit: "")))."
+        var text = "Timing: epochs disturbed by the machine and left out of time per epoch: \(parts.joined(separator: "; "))"
+        let reasons = DisturbanceReason.allCases.compactMap { r -> String? in
+            let k = counts[0].reasons[r.rawValue, default: 0] + counts[1].reasons[r.rawValue, default: 0]
+            return k > 0 ? "\(r.words) (\(k))" : nil
+        }
+        if !reasons.isEmpty { text += " (\(reasons.joined(separator: ", ")))" }
+        text += "."
+        if let all = c.endpoint(Metrics.epochTimeAllEpochs), let r = all.ratio {
+            text += " On all epochs, disturbed or not (a sensitivity analysis, not the answer), the ratio is \(Number.ratio(r.ratio)) (95 % CI \(Number.range(r.ratio, unit: "")))."
+        }
+        return text
     }
 
     static func timeToTargetSentence(_ e: Endpoint, _ c: ArmComparison, _ n: Names) -> String {

@@ -151,12 +151,26 @@ enum ReportContent {
             "FF follows Hinton (2022) and his ffnew.m: the label in the first 10 inputs, RMS-normalised layer inputs, goodness = sum of squared ReLU activities against a threshold, per-layer logistic loss, negative labels, and a softmax head on the normalised activities; the exact settings of each arm follow. BP trains the same hidden stack with a softmax output layer.",
             "Time: monotonic clock; training time excludes evaluation. Memory: the kernel's high-water mark (VmHWM, reset at every epoch start through /proc/self/clear_refs) for peaks, RSS sampled every \(interval), and a ledger of every tensor byte by category (weights, gradients, optimizer, activations, data set).",
             "Estimands, fixed in advance by the kind of metric: time and memory by the geometric-mean ratio arm/baseline, from a t procedure on the logarithms (paired t on per-seed log ratios when runs pair by seed, Welch's t otherwise), whose interval and test are the same computation; exact quantities (ledger bytes, parameter counts) stated, not tested; accuracy by the difference in percentage points with equivalence shown by two one-sided tests within \(margins.isEmpty ? "±0.5 pp" : margins); time to target by Kaplan–Meier per arm, keeping runs that never reach the target as censored, with the ratio of restricted mean times (RMST) as the estimand and the log-rank test beside it.",
+            disturbanceMethods(),
+            "Ratios are read against the smallest effect of interest, δ = \(deltas(plans)) (the study's smallest-effect; \(AnalysisPlan.defaultSmallestEffect) by default): a ratio whose interval lies inside [1/δ, δ] is called practically equal (equivalence by two one-sided t tests on the logarithms); one whose interval excludes 1 is given its direction, and said to differ by more than δ only when the whole interval lies beyond it. CPU time per epoch (the process tree's user and system time) is a secondary ratio; energy is compared only where a counter measured it.",
             "Primary endpoints: time per epoch, time to target, peak RSS and final test error; \(familyText). Each primary verdict is read off the interval at the level of its Holm step, which excludes the null value (a ratio of 1) exactly when the Holm-adjusted p is below 0.05. Other metrics are secondary: an interval, no p-value. A rank test on the same data (Wilcoxon signed-rank or Mann–Whitney on logs) is reported as a sensitivity analysis only.",
             "The analysis plan (" + (declared.isEmpty ? "every setting at its default" : "declared by the study: " + declared.joined(separator: ", ")) + ") is stored with the study before it runs. Best epochs and time to target are selected on a validation split held out of the training set; the test error reported is the final model's.",
         ]
         m += Settings.sentences(completed, algorithm: "ff") + Settings.sentences(completed, algorithm: "bp")
         m += Settings.commandSentences(completed, styles: styles, interval: interval)
         return .init(id: "methods", title: "Methods", blocks: m.map { .paragraph($0) })
+    }
+
+    static func deltas(_ plans: [AnalysisPlan]) -> String {
+        let d = Set(plans.map(\.smallestEffect)).sorted()
+        return d.isEmpty ? Number.plain(AnalysisPlan.defaultSmallestEffect) : d.map(Number.plain).joined(separator: ", ")
+    }
+
+    /// The disturbance rule in words, its thresholds read from the rule itself.
+    static func disturbanceMethods() -> String {
+        let r = DisturbanceRule.standard
+        func pc(_ v: Double) -> String { Number.plain(100 * v) + " %" }
+        return "Timing on a shared machine: every epoch stores the rest of the machine's CPU use (busy time from /proc/stat less the run's own processes, plus steal), the time of a canary (sgemm at the batch-100 training shape, 100×2000×2000, on every core) taken before and after it, and its CPU time. An epoch is disturbed when other CPU use exceeded \(pc(r.otherCPUShare)) of the machine, its canary ran more than \(pc(r.canarySlowdown)) slower than the machine's quiet reference (the fastest canary of the study on that host), or it trained more than \(pc(r.epochSlowdown)) slower than its run's fastest epoch (docs/analysis.md). Time per epoch is each run's median over its undisturbed epochs, with the mean over all epochs beside it as a sensitivity analysis; an arm with fewer than 2 runs that have an undisturbed epoch gets no time verdict (unreliable). Time to target counts a disturbed epoch at its run's undisturbed median."
     }
 
     // MARK: - The paper, the machines
@@ -186,6 +200,7 @@ enum ReportContent {
             "\(styles.label(c.arm)) ran on \(c.cpuModels[0].joined(separator: ", ")); \(styles.label(c.baseline)) on \(c.cpuModels[1].joined(separator: ", ")) (\(ReportText.datasetTitle(c.unit.dataset)), \(c.configuration))."
         }
         if !placements.isEmpty { blocks.append(.bullets(Array(Set(placements)).sorted())) }
+        blocks.append(.bullets(model.quietChecks + ["Energy: " + model.energy + "."]))
         blocks.append(.paragraph("For timing studies on a cluster, give each task a whole node (ffbench study --executor slurm --exclusive): times measured beside other jobs are not comparable."))
         return .init(id: "environment", title: "Environment", blocks: blocks)
     }

@@ -27,6 +27,10 @@ public struct ReportModel: Sendable {
     public var timelines: [Timeline]
     /// nvidia-smi's samples summarised, by run id (runs with any).
     public var gpu: [String: [String: SampleSummary]]
+    /// The quiet checks the studies made when they started, in words.
+    public var quietChecks: [String]
+    /// Whether energy was measured, and if not why (from the runs' host facts).
+    public var energy: String
     /// The newest stored time: the only date a report prints or embeds.
     public var asOf: String
 
@@ -61,6 +65,14 @@ public struct ReportModel: Sendable {
             }
             timelines.append(Timeline(unit: key.unit, arm: ArmInfo.of(first), runID: first.id, series: series, breakdown: breakdown))
         }
+        let studyRecords = try store.studies().filter { s in study == nil ? runs.contains { $0.study == s.name } : s.name == study }
+        let quietChecks = studyRecords.compactMap { s in s.quiet.map { "Quiet check when study \(s.name) last started: \($0.summary)" } }
+        let energies = Set(runs.compactMap { run -> String? in
+            guard let json = run.hostJSON, let data = json.data(using: .utf8),
+                  let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return nil }
+            return object["energy"] as? String
+        }).sorted()
+        let energy = energies.isEmpty ? "not measured: the runs stored no energy counter (recorded before ffbench measured energy)" : energies.joined(separator: "; ")
         let asOf = runs.compactMap { $0.finishedAt ?? $0.startedAt }.max() ?? "no runs"
         // A database of one study is titled by it.
         let studies = Set(runs.compactMap(\.study))
@@ -69,7 +81,8 @@ public struct ReportModel: Sendable {
                            database: (store.path as NSString).lastPathComponent, runs: runs, epochs: epochs,
                            analysis: analysis, hosts: hosts,
                            metrics: Dictionary(uniqueKeysWithValues: analysis.runs.map { ($0.runID, $0) }),
-                           timelines: timelines, gpu: try store.sampleSummaries(completed.map(\.id), metrics: GPUTable.metrics), asOf: asOf)
+                           timelines: timelines, gpu: try store.sampleSummaries(completed.map(\.id), metrics: GPUTable.metrics),
+                           quietChecks: quietChecks, energy: energy, asOf: asOf)
     }
 }
 
