@@ -11,8 +11,10 @@ extension TrainingBench {
                             limit.shapes.count, limit.gflops, pct(efficiency)))
         lines.append("  time outside sgemm: \(pct(step.outsideGemmShare)) of the step; "
                      + "ledger allocations after the first step: \(step.allocationsAfterFirstStep)")
-        lines.append(String(format: "  epoch (%d batches, median of %d) %.2f s; recorded every %.0f ms %.2f s: recorder overhead %+.2f %%; recorder threads' CPU %.2f %% of the time they ran",
-                            epochBatches, pairs, epochSeconds, sampleInterval * 1000, recordedEpochSeconds, 100 * recorderOverhead,
+        let overhead = recorderOverhead.map { String(format: "recorder overhead %+.2f %% (%d of %d pairs undisturbed)", 100 * $0, undisturbedPairs, pairs) }
+            ?? "recorder overhead not reported: the machine disturbed every one of \(pairs) pairs"
+        lines.append(String(format: "  epoch (%d batches, median of the undisturbed of %d) %.2f s; recorded every %.0f ms %.2f s: %@; recorder threads' CPU %.2f %% of the time they ran",
+                            epochBatches, pairs, epochSeconds, sampleInterval * 1000, recordedEpochSeconds, overhead,
                             100 * recorderCPUShare))
         if let m = memory { lines.append(m.text(indent: "  ")) }
         return lines.joined(separator: "\n")
@@ -22,9 +24,10 @@ extension TrainingBench {
         var lines = ["", "config                     step s   GFLOP/s  sgemm GFLOP/s  efficiency  outside sgemm  epoch s  recorder  recorder CPU"]
         for r in results {
             let name = "\(r.algorithm) \(r.layers) b\(r.batchSize)".padding(toLength: 25, withPad: " ", startingAt: 0)
-            lines.append(String(format: "%@  %7.4f  %8.1f  %13.1f  %9.1f%%  %12.1f%%  %7.2f  %+7.2f%%  %11.2f%%", name, r.step.stepSeconds,
+            let overhead = r.recorderOverhead.map { String(format: "%+7.2f%%", 100 * $0) } ?? "disturbed"
+            lines.append(String(format: "%@  %7.4f  %8.1f  %13.1f  %9.1f%%  %12.1f%%  %7.2f  %@  %11.2f%%", name, r.step.stepSeconds,
                                 r.achievedGflops, r.limit.gflops, 100 * r.efficiency, 100 * r.step.outsideGemmShare,
-                                r.epochSeconds, 100 * r.recorderOverhead, 100 * r.recorderCPUShare))
+                                r.epochSeconds, overhead, 100 * r.recorderCPUShare))
         }
         return lines.joined(separator: "\n")
     }
@@ -56,13 +59,22 @@ extension MemoryUse {
 
 extension RecorderOverhead {
     public func text(dataset: String, interval: Double) -> String {
-        [
+        let seconds = { (x: [Double]) -> String in x.map { String(format: "%.3f", $0) }.joined(separator: "  ") }
+        let marks: [String] = zip(plainDisturbed, recordedDisturbed).map { p, r in (p ? "yes" : "no") + "/" + (r ? "yes" : "no") }
+        var result: String = "  overhead not reported: every pair was disturbed by the machine (\(samplesWritten) samples written)"
+        if let o = overhead {
+            result = String(format: "  overhead over the %d undisturbed pairs (median recorded / median plain - 1): %+.2f%%  (%d samples written)",
+                            undisturbedPairs, 100 * o, samplesWritten)
+        }
+        let lines: [String] = [
             "recorder overhead, \(config) on \(dataset), sampling every \(Int(interval * 1000)) ms",
-            "  plain epochs (s):    " + plainSeconds.map { String(format: "%.3f", $0) }.joined(separator: "  "),
-            "  recorded epochs (s): " + recordedSeconds.map { String(format: "%.3f", $0) }.joined(separator: "  "),
-            String(format: "  overhead (median recorded / median plain - 1): %+.2f%%  (%d samples written)", 100 * overhead, samplesWritten),
-            "  recorder threads' CPU (s):  " + recorderCPUSeconds.map { String(format: "%.3f", $0) }.joined(separator: "  "),
+            "  plain epochs (s):    " + seconds(plainSeconds),
+            "  recorded epochs (s): " + seconds(recordedSeconds),
+            "  disturbed by the machine (plain/recorded): " + marks.joined(separator: "  "),
+            result,
+            "  recorder threads' CPU (s):  " + seconds(recorderCPUSeconds),
             String(format: "  recorder threads' CPU over the time they ran (median): %.2f%%", 100 * recorderCPUShare),
-        ].joined(separator: "\n")
+        ]
+        return lines.joined(separator: "\n")
     }
 }

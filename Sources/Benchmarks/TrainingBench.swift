@@ -30,7 +30,10 @@ public struct TrainingBench: Codable, Sendable {
     /// recorded over plain epoch time, minus one.
     public let achievedGflops: Double
     public let efficiency: Double
-    public let recorderOverhead: Double
+    /// nil when every plain/recorded pair was disturbed: a difference then is the machine's, not the recorder's.
+    public let recorderOverhead: Double?
+    /// Pairs the disturbance rule left undisturbed, of `pairs` tried.
+    public let undisturbedPairs: Int
     /// The recorder threads' CPU time over the time they ran (median over
     /// the recorded epochs): what recording costs, measured directly.
     public let recorderCPUShare: Double
@@ -47,11 +50,12 @@ public struct TrainingBench: Codable, Sendable {
         case recorderOverhead = "recorder_overhead"
         case recorderCPUShare = "recorder_cpu_share"
         case recordedRunID = "recorded_run_id"
+        case undisturbedPairs = "undisturbed_pairs"
     }
 
     init(algorithm: String, layers: String, batchSize: Int, threads: Int, step: StepTiming, limit: GemmLimit,
          epochBatches: Int, epochSeconds: Double, recordedEpochSeconds: Double, pairs: Int, sampleInterval: Double,
-         recordedRunID: String, recorderCPUShare: Double) {
+         recordedRunID: String, recorderCPUShare: Double, recorderOverhead: Double?, undisturbedPairs: Int) {
         self.recorderCPUShare = recorderCPUShare
         self.algorithm = algorithm
         self.layers = layers
@@ -67,7 +71,8 @@ public struct TrainingBench: Codable, Sendable {
         self.recordedRunID = recordedRunID
         achievedGflops = step.flops / step.stepSeconds / 1e9
         efficiency = limit.seconds / step.stepSeconds
-        recorderOverhead = recordedEpochSeconds / epochSeconds - 1
+        self.recorderOverhead = recorderOverhead
+        self.undisturbedPairs = undisturbedPairs
     }
 
     /// Runs the whole measurement for one configuration.
@@ -96,8 +101,9 @@ public struct TrainingBench: Codable, Sendable {
         let batches = min(data.train.count / config.batchSize, epochBatches ?? .max)
         return TrainingBench(algorithm: config.variantName, layers: config.layers, batchSize: config.batchSize,
                              threads: BLAS.threads, step: step, limit: limit, epochBatches: batches,
-                             epochSeconds: median(overhead.plainSeconds), recordedEpochSeconds: median(overhead.recordedSeconds),
-                             pairs: pairs, sampleInterval: sampleInterval, recordedRunID: overhead.recordedRunIDs.last!,
-                             recorderCPUShare: overhead.recorderCPUShare)
+                             epochSeconds: median(overhead.quietPlainSeconds), recordedEpochSeconds: median(overhead.quietRecordedSeconds),
+                             pairs: overhead.plainSeconds.count, sampleInterval: sampleInterval, recordedRunID: overhead.recordedRunIDs.last!,
+                             recorderCPUShare: overhead.recorderCPUShare, recorderOverhead: overhead.overhead,
+                             undisturbedPairs: overhead.undisturbedPairs)
     }
 }

@@ -18,7 +18,7 @@ public struct DisturbanceRule: Codable, Sendable, Equatable {
         case epochSlowdown = "epoch_slowdown"
     }
 
-    public static let standard = DisturbanceRule(otherCPUShare: 0.10, canarySlowdown: 0.15, epochSlowdown: 0.10)
+    public static let standard = DisturbanceRule(otherCPUShare: 0.10, canarySlowdown: 0.50, epochSlowdown: 0.50)
 
     /// Why an epoch is disturbed (empty: undisturbed). `fastest`: the run's
     /// fastest epoch; `reference`: the machine's quiet canary time.

@@ -30,3 +30,12 @@ struct GPUProbeTests {
         #expect(m["gpu_memory_bytes"] == nil && m["gpu_device_memory_bytes"] == 10 * 1_048_576)
     }
 }
+
+/// NVML's energy counter through nvidia-smi: millijoules per device, summed;
+/// unreadable fields and other lines are left out, never read as 0.
+@Test func gpuEnergyIsSummedOverTheDevicesThatReportIt() {
+    #expect(GPUProbe.parseEnergy("0, 1500000\n1, 2500\n2, [N/A]\n") == 1_502_500)
+    #expect(GPUProbe.parseEnergy("0, [Not Supported]\n") == nil)
+    #expect(GPUProbe.parseEnergy("0, 1000, 30\n") == nil)
+    #expect(GPUProbe.parseEnergy("") == nil)
+}

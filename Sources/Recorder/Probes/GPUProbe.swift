@@ -40,6 +40,23 @@ public enum GPUProbe {
         return out
     }
 
+    /// `--query-gpu=index,total_energy_consumption --format=csv,noheader,nounits`:
+    /// NVML's energy counter of each device in millijoules since the driver
+    /// loaded, summed over the devices that report it; nil when none does.
+    public static func parseEnergy(_ text: String) -> Double? {
+        let values = text.split(whereSeparator: \.isNewline).compactMap { line -> Double? in
+            let f = fields(line)
+            guard f.count == 2, Int(f[0]) != nil, let mj = Double(f[1]), mj.isFinite, mj >= 0 else { return nil }
+            return mj
+        }
+        return values.isEmpty ? nil : values.reduce(0, +)
+    }
+
+    /// Every device's energy counter now, in joules.
+    public static func energyJoules(tool: String) -> Double? {
+        run([tool, "--query-gpu=index,total_energy_consumption", "--format=csv,noheader,nounits"]).flatMap(parseEnergy).map { $0 / 1000 }
+    }
+
     static func fields(_ line: Substring) -> [String] {
         line.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
     }

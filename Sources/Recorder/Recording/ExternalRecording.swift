@@ -42,12 +42,14 @@ public final class ExternalRecording {
         meter.begin()
         let peak = PeakTracker()
         let gpuTool = GPUProbe.tool(environment: env)
+        // GPU arms: NVML's energy counter between epoch lines, beside RAPL's for the CPU.
+        var gpuEnergy = gpuTool.flatMap(GPUProbe.energyJoules)
         let sampler = Sampler(interval: interval) {
             let t = Monotonic.now() - start
             let tree = ProcessTreeSample.measure(root: root)
             guard tree.processes > 0 else { return }
             peak.observe(tree.residentBytes)
-            var rows = [
+            let rows = [
                 SampleRecord(runID: id, t: t, metric: "rss_bytes", value: Double(tree.residentBytes)),
                 SampleRecord(runID: id, t: t, metric: "cpu_user_seconds", value: tree.userSeconds),
                 SampleRecord(runID: id, t: t, metric: "cpu_system_seconds", value: tree.systemSeconds),
@@ -77,6 +79,10 @@ public final class ExternalRecording {
                 var row = EpochRecord(runID: id, line: epoch)
                 let measured = meter.end()
                 (row.cpuSeconds, row.otherCPUShare, row.energyJoules) = (measured.cpuSeconds, measured.otherCPUShare, measured.energyJoules)
+                if let tool = gpuTool, let before = gpuEnergy, let now = GPUProbe.energyJoules(tool: tool) {
+                    row.energyJoules = (row.energyJoules ?? 0) + max(0, now - before)
+                    gpuEnergy = now
+                }
                 row.canarySeconds = nil
                 let highest = peak.take()
                 if row.peakRSSBytes == nil && highest > 0 { row.peakRSSBytes = Int64(highest) }

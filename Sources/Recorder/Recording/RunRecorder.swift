@@ -70,7 +70,8 @@ public final class RunRecorder: TrainingObserver {
     public func phaseChanged(_ phase: TrainingPhase, epoch: Int) {
         switch phase {
         case .training:
-            if canaryBefore == nil { canaryBefore = canary() }
+            // The first canary of a process warms OpenBLAS's buffers and threads: it is run twice.
+            if canaryBefore == nil { _ = canary(); canaryBefore = canary() }
             // A new peak window for the epoch (after the canary): kernel high-water mark and ledger.
             ProcessProbe.resetPeakResident()
             ledger.resetPeaks()

@@ -1,0 +1,113 @@
+import Foundation
+import Testing
+
+/// Real processes: a small study during part of which CPU-burning processes
+/// run flags those epochs, says so in its report, and its undisturbed time
+/// ratio agrees with the same study's on a quiet machine, which flags none.
+@Suite(.serialized) struct DisturbanceStudyTests {
+    static let spec = """
+        study: disturbance
+        dataset: fashion-mnist
+        epochs: 4
+        seeds: 1-3
+        options:
+          layers: 2x100
+          batch-size: 100
+          eval-every: 100
+          threads: 1
+        arms:
+          ff:
+            algorithm: ff
+          bp:
+            algorithm: bp
+        """
+
+    /// A shell busy-loop on each of `count` cores.
+    static func burners(_ count: Int) throws -> [Process] {
+        try (0..<count).map { _ in
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: "/bin/sh")
+            p.arguments = ["-c", "while :; do :; done"]
+            try p.run()
+            return p
+        }
+    }
+
+    /// Runs the study; `onLine` sees each progress line as it comes.
+    static func study(_ dir: String, onLine: (String) throws -> Void = { _ in }) throws -> (status: Int32, db: String) {
+        let specPath = dir + "/disturbance.yaml", db = dir + "/d.sqlite"
+        try spec.write(toFile: specPath, atomically: true, encoding: .utf8)
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: CLI.binary)
+        p.arguments = ["study", specPath, "--db", db, "--out", dir + "/report", "--format", "html"]
+        var env = ProcessInfo.processInfo.environment
+        env["FFBENCH_DATA"] = CLI.dataRoot
+        p.environment = env
+        let err = Pipe()
+        p.standardError = err
+        p.standardOutput = FileHandle.nullDevice
+        try p.run()
+        var pending = ""
+        while case let data = err.fileHandleForReading.availableData, !data.isEmpty {
+            pending += String(decoding: data, as: UTF8.self)
+            while let newline = pending.firstIndex(of: "\n") {
+                try onLine(String(pending[..<newline]))
+                pending = String(pending[pending.index(after: newline)...])
+            }
+        }
+        p.waitUntilExit()
+        return (p.terminationStatus, db)
+    }
+
+    /// The comparison's counts and the time per epoch interval, from `compare --format json`.
+    static func timing(_ db: String) throws -> (disturbed: Int, epochs: Int, low: Double, high: Double, estimate: Double) {
+        let object = try AnalysisCommandTests.json(["compare", "--db", db, "--format", "json"])
+        let c = try #require((object["comparisons"] as? [[String: Any]])?.first)
+        let time = try #require(AnalysisCommandTests.endpoints(c)["epoch_seconds"])
+        let interval = try #require(time["estimate"] as? [String: Any])
+        return (c["disturbed_epochs"] as! Int, c["epochs"] as! Int, interval["low"] as! Double, interval["high"] as! Double,
+                interval["estimate"] as! Double)
+    }
+
+    static func timingSentences(_ dir: String) throws -> [String] {
+        let html = try String(contentsOfFile: dir + "/report/report.html", encoding: .utf8)
+        return AnswerTests.answerSentences(html).filter { $0.contains("time per epoch") || $0.hasPrefix("Timing:") }
+    }
+
+    @Test func aBurningProcessIsFlaggedAndTheUndisturbedRatioAgreesWithAQuietRun() throws {
+        // Quiet first. The host may burst on its own; a second quiet try is allowed, a third is not.
+        var quiet: (disturbed: Int, epochs: Int, low: Double, high: Double, estimate: Double)?
+        var quietDir = ""
+        for _ in 0..<2 {
+            quietDir = CLI.temporaryDirectory()
+            let r = try Self.study(quietDir)
+            #expect(r.status == 0)
+            quiet = try Self.timing(r.db)
+            if quiet?.disturbed == 0 { break }
+        }
+        let q = try #require(quiet)
+        #expect(q.disturbed == 0, "a quiet study flagged \(q.disturbed) of \(q.epochs) epochs")
+        #expect(try Self.timingSentences(quietDir).contains { $0.hasPrefix("Timing: no epoch of either arm was disturbed") })
+
+        // Busy: two burners from the third run's first epoch to the fourth run's second.
+        let busyDir = CLI.temporaryDirectory()
+        var burning: [Process] = []
+        defer { for b in burning { kill(b.processIdentifier, SIGKILL); b.waitUntilExit() } }
+        let r = try Self.study(busyDir) { line in
+            if burning.isEmpty && line.hasPrefix("[3/6]") && line.contains("epoch 1/") { burning = try Self.burners(2) }
+            if line.hasPrefix("[4/6]") && line.contains("epoch 2/") {
+                for b in burning { kill(b.processIdentifier, SIGKILL) }
+            }
+        }
+        #expect(r.status == 0)
+        #expect(!burning.isEmpty, "the burners never started")
+        let b = try Self.timing(r.db)
+        #expect(b.disturbed >= 2, "only \(b.disturbed) of \(b.epochs) epochs flagged beside two busy loops")
+        let sentences = try Self.timingSentences(busyDir)
+        #expect(sentences.contains { $0.hasPrefix("Timing: epochs disturbed by the machine") && $0.contains("other processes used the CPU") },
+                "\(sentences)")
+        // The undisturbed ratios of the quiet and the busy study agree (their intervals overlap).
+        #expect(b.low <= q.high && q.low <= b.high, "busy \(b.low)–\(b.high) against quiet \(q.low)–\(q.high)")
+        print("quiet: \(try Self.timingSentences(quietDir))\nbusy: \(sentences)")
+    }
+}
