@@ -14,6 +14,17 @@ public struct BenchGrid: Sendable {
         "ff-nohead": [("algorithm", "ff"), ("softmax-head", "no"), ("negatives", "random")],
     ]
 
+    /// A trainer name's run options: the fixed ones, and BP's memory-saving
+    /// variants `bp-micro100` (micro-batches of 100) and `bp-checkpoint-sqrt` (or `-K`).
+    static func variant(_ name: String) -> [(name: String, value: String)]? {
+        if let v = variants[name] { return v }
+        if name.hasPrefix("bp-micro"), let m = Int(name.dropFirst("bp-micro".count)), m > 0 {
+            return [("algorithm", "bp"), ("micro-batch", String(m))]
+        }
+        if name.hasPrefix("bp-checkpoint-") { return [("algorithm", "bp"), ("checkpoint", String(name.dropFirst("bp-checkpoint-".count)))] }
+        return nil
+    }
+
     public var algorithms: [String]
     public var layers: [String]
     public var batchSizes: [Int]
@@ -32,8 +43,8 @@ public struct BenchGrid: Sendable {
         for l in layers {
             for b in batchSizes {
                 for a in algorithms {
-                    guard let variant = Self.variants[a] else {
-                        throw .badValue(option: "algorithms", value: a, expected: "ff, bp or ff-nohead")
+                    guard let variant = Self.variant(a) else {
+                        throw .badValue(option: "algorithms", value: a, expected: "ff, bp, ff-nohead, bp-micro<M> or bp-checkpoint-<K|sqrt>")
                     }
                     out.append(try RunSpec.resolve(variant + [("layers", l), ("batch-size", String(b)), ("validation", "0")] + shared))
                 }

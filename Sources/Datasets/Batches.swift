@@ -59,10 +59,9 @@ public final class BatchIterator {
         if remaining <= 0 || (dropLast && remaining < batchSize) { return nil }
         let n = min(batchSize, remaining)
         x.setRows(n)
-        let d = source.inputSize
         for r in 0..<n {
             let i = order[position + r]
-            x.row(r).update(from: source.images.row(i), count: d)
+            source.images.scaledRow(i, into: x.row(r))
             labels[r] = source.labels[i]
         }
         position += n

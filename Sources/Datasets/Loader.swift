@@ -53,7 +53,7 @@ public struct DatasetLoader: Sendable {
                    ledger: Ledger) throws(DatasetError) -> LabeledImages {
         let count = split == .train ? info.trainCount : info.testCount
         let files = info.files.indices.filter { info.files[$0].split == split }
-        let images = Matrix(rows: count, cols: info.inputSize, category: .dataset, ledger: ledger)
+        let images = ByteMatrix(rows: count, cols: info.inputSize, category: .dataset, ledger: ledger)
         var labels = [Int32]()
         labels.reserveCapacity(count)
         let classes = info.classCount
@@ -69,7 +69,7 @@ public struct DatasetLoader: Sendable {
                     for i in 0..<perBatch {
                         let rec = p.baseAddress! + i * CIFAR.recordBytes
                         labels.append(Int32(rec[0]))
-                        scale(rec + 1, into: images.row(b * perBatch + i), count: CIFAR.pixelsPerRecord)
+                        images.row(b * perBatch + i).update(from: rec + 1, count: CIFAR.pixelsPerRecord)
                     }
                 }
             }
@@ -87,7 +87,7 @@ public struct DatasetLoader: Sendable {
             try checkHash(imageBytes, info.files[imageIndex], imagePath)
             try checkHash(labelBytes, info.files[labelIndex], labelPath)
             imageBytes.withUnsafeBufferPointer { p in
-                scale(p.baseAddress! + offset, into: images.data, count: n * info.inputSize)
+                images.data.update(from: p.baseAddress! + offset, count: n * info.inputSize)
             }
             for i in 0..<n { labels.append(Int32(labelBytes[labelOffset + i])) }
         }
@@ -100,7 +100,4 @@ public struct DatasetLoader: Sendable {
     }
 
     /// Pixels 0…255 to Float32 in [0, 1].
-    private func scale(_ src: UnsafePointer<UInt8>, into dst: UnsafeMutablePointer<Float>, count: Int) {
-        for i in 0..<count { dst[i] = Float(src[i]) / 255 }
-    }
 }

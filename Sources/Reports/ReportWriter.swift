@@ -87,14 +87,17 @@ public struct ReportWriter {
 
     func runsCSV() -> String {
         let header = ["run_id", "study", "arm", "algorithm", "framework", "dataset", "layers", "batch_size", "epochs", "seed", "status",
-                      "epochs_recorded", "final_test_error", "best_validation_error", "mean_epoch_seconds", "peak_rss_bytes"]
+                      "epochs_recorded", "final_test_error", "best_validation_error", "mean_epoch_seconds", "peak_rss_bytes",
+                      "epoch_seconds", "disturbed_epochs", "cpu_seconds_per_epoch", "superseded_by"]
         let rows = model.runs.map { r -> [String] in
             let v = model.metrics[r.id]?.values ?? [:]
             func n(_ key: String) -> String { v[key].map { String($0) } ?? "" }
             return [r.id, r.study ?? "", r.arm ?? "", r.algorithm, ArmInfo.of(r).framework, r.dataset ?? "", r.layers ?? "",
                     r.batchSize.map(String.init) ?? "", r.epochs.map(String.init) ?? "", r.seed.map { String($0) } ?? "", r.status.rawValue,
                     String((model.epochs[r.id] ?? []).count), n("final_test_error"), n("best_validation_error"), n("mean_epoch_seconds"),
-                    n("peak_rss_bytes")]
+                    n("peak_rss_bytes"), n("epoch_seconds"),
+                    model.metrics[r.id].map { String($0.disturbance.disturbedEpochs.count) } ?? "", n("cpu_seconds_per_epoch"),
+                    r.supersededBy ?? ""]
         }
         return CSV.write(header: header, rows: rows)
     }

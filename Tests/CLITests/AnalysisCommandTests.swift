@@ -52,7 +52,7 @@ import Testing
         #expect(c["paired"] as? Bool == true && c["family_size"] as? Int == 4)
         let e = Self.endpoints(c)
         // Time: geometric-mean ratio from the paired t on logs, its interval and p from the same t.
-        let time = try #require(e["mean_epoch_seconds"])
+        let time = try #require(e["epoch_seconds"])
         let ratio = try #require(time["ratio"] as? [String: Any])
         let inference = try #require(ratio["inference"] as? [String: Any])
         #expect(inference["method"] as? String == "paired-t")

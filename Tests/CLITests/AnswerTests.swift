@@ -60,6 +60,26 @@ import Testing
         }
     }
 
+    /// Ratios are worded against the smallest effect δ (1.10 by default): a
+    /// 2 % memory difference is "practically equal", a 1.67× time "slower,
+    /// by more than 10 %", and one whose interval reaches into [1/δ, δ] is
+    /// not said to be larger than δ.
+    @Test func ratiosAreWordedAgainstTheSmallestEffect() throws {
+        for (ffSeconds, expected) in [(5.0, "FF trains slower, by more than 10 %"), (3.28, "FF trains slower; whether by more than 10 % is not resolved")] {
+            let db = try AnalysisCommandTests.store(arms: [("ff", "ff", ffSeconds, 0.030, Array(1...5)), ("bp", "bp", 3.0, 0.018, Array(1...5))])
+            let out = CLI.temporaryDirectory()
+            let r = try CLI.run(["report", "--db", db, "--out", out, "--format", "html"], directory: CLI.packageRoot.path)
+            #expect(r.status == 0, "\(r.stderr)")
+            let sentences = Self.answerSentences(try String(contentsOfFile: out + "/report.html", encoding: .utf8))
+            Self.checkSentences(sentences)
+            let time = try #require(sentences.first { $0.hasPrefix("FF’s time per epoch") })
+            #expect(time.contains(expected), "\(time)")
+            let rss = try #require(sentences.first { $0.hasPrefix("FF’s peak RSS") })
+            #expect(rss.contains("practically equal, within ±10 %") && rss.contains("two one-sided t tests on logs"), "\(rss)")
+            #expect(sentences.contains { $0.hasPrefix("Timing: no epoch of either arm was disturbed") })
+        }
+    }
+
     @Test func timesFromDifferentCPUModelsAreSaidToBeSoBesideTheNumbers() throws {
         let db = try AnalysisCommandTests.store(host: { arm in arm == "ff" ? #"{"cpu_model":"Old CPU"}"# : #"{"cpu_model":"New CPU"}"# })
         let out = CLI.temporaryDirectory()
@@ -101,7 +121,7 @@ import Testing
         #expect((c["arm"] as? [String: Any])?["framework"] as? String == "python")
         #expect((c["baseline"] as? [String: Any])?["framework"] as? String == "ffbench")
         #expect(c["runs"] as? [Int] == [3, 3] && c["paired"] as? Bool == true)
-        let time = AnalysisCommandTests.endpoints(c)["mean_epoch_seconds"]
+        let time = AnalysisCommandTests.endpoints(c)["epoch_seconds"]
         #expect(time?["ratio"] is [String: Any])
         // Native runs store validation errors: selection reads them.
         let runs = try #require(object["runs"] as? [[String: Any]])

@@ -13,10 +13,10 @@ import Tensor
         #expect(data.train.classCounts() == DatasetInfo.mnist.trainClassCounts)
         #expect(data.test.classCounts() == DatasetInfo.mnist.testClassCounts)
         #expect(data.location.source == "FFBENCH_DATA")
-        let pixels = data.train.images.values
+        let pixels = data.train.images.scaledValues
         #expect(pixels.min() == 0 && pixels.max() == 1)
-        // Data is held once, as Float32: exactly the two image matrices.
-        #expect(ledger.liveBytes(.dataset) == (60_000 + 10_000) * 784 * 4)
+        // Data is held once, as the files' bytes: exactly the two image matrices, one byte a pixel.
+        #expect(ledger.liveBytes(.dataset) == (60_000 + 10_000) * 784)
     }
 
     @Test func resolutionOrderPrefersExplicitThenEnvironmentThenWorkingDirectory() throws {
@@ -45,7 +45,7 @@ import Tensor
         let b = try data.splitValidation(count: 5000, seed: 3, ledger: Ledger())
         #expect(a.train.count == 55_000 && a.validation?.count == 5000)
         #expect(a.validation!.labels == b.validation!.labels)
-        #expect(a.validation!.images.values == b.validation!.images.values)
+        #expect(a.validation!.images.scaledValues == b.validation!.images.scaledValues)
         let c = try data.splitValidation(count: 5000, seed: 4, ledger: Ledger())
         #expect(c.validation!.labels != a.validation!.labels)
         // Labels add up: nothing lost or duplicated.
@@ -56,8 +56,8 @@ import Tensor
 
     @Test func batchesCoverEveryImageOnceAndReshufflePerEpoch() {
         let ledger = Ledger()
-        let images = Matrix(rows: 23, cols: 2, category: .dataset, ledger: ledger)
-        for r in 0..<23 { images[r, 0] = Float(r); images[r, 1] = Float(r) * 2 }
+        let images = ByteMatrix(rows: 23, cols: 2, category: .dataset, ledger: ledger)
+        for r in 0..<23 { images[r, 0] = UInt8(r); images[r, 1] = UInt8(r * 2) }
         let set = LabeledImages(images: images, labels: (0..<23).map { Int32($0 % 10) }, classCount: 10)
         let batches = BatchIterator(source: set, batchSize: 5, shuffleSeed: 9, dropLast: false, ledger: ledger)
         #expect(batches.batchCount == 5)
@@ -66,8 +66,8 @@ import Tensor
             var seen: [Int] = []
             while let n = batches.next() {
                 for r in 0..<n {
-                    let i = Int(batches.x[r, 0])
-                    #expect(batches.x[r, 1] == Float(i) * 2)
+                    let i = Int((batches.x[r, 0] * 255).rounded())
+                    #expect(batches.x[r, 1] == ByteMatrix.scaled(UInt8(i * 2)))
                     #expect(batches.labels[r] == Int32(i % 10))
                     seen.append(i)
                 }
@@ -87,4 +87,30 @@ import Tensor
         while let n = dropping.next() { #expect(n == 5); count += 1 }
         #expect(count == 4)
     }
+}
+
+/// Images held as bytes change nothing the trainers see: every batch of a
+/// shuffled epoch equals the Float32 pixels the loader used to hold
+/// (x / 255 of the file's byte), read here independently from the raw file.
+@Test func batchesFromBytesAreTheFloat32PixelsOfTheFile() throws {
+    let ledger = Ledger()
+    let locator = DataLocator(environment: ["FFBENCH_DATA": Fixtures.dataRoot])
+    let data = try DatasetLoader(locator: locator).load(.mnist, ledger: ledger)
+    let location = try locator.locate(DatasetInfo.mnist)
+    let index = DatasetInfo.mnist.files.firstIndex { $0.split == .train && $0.format == .idxImages }!
+    let raw = try DataFileReader.read(path: location.paths[index])
+    let offset = 16 // IDX images: magic, count, rows, cols
+    let batches = BatchIterator(source: data.train, batchSize: 100, shuffleSeed: 5, dropLast: true, ledger: ledger)
+    batches.startEpoch(3)
+    var checked = 0
+    while let n = batches.next(), checked < 20 {
+        for (r, i) in batches.batchIndices.enumerated() where r < n {
+            for j in 0..<784 where batches.x[r, j] != Float(raw[offset + i * 784 + j]) / 255 {
+                Issue.record("image \(i), pixel \(j): \(batches.x[r, j]) is not the file's byte / 255")
+                return
+            }
+        }
+        checked += 1
+    }
+    #expect(checked == 20)
 }

@@ -44,6 +44,31 @@ func sampleRun(study: String = "s", arm: String = "ff", seed: Int64 = 1) -> RunR
         #expect(mode == "wal")
     }
 
+    /// A database written before migration v3 (no disturbance or energy
+    /// columns) reads as it is, untouched, with those fields absent.
+    @Test func aVersion2DatabaseReadsWithTheDisturbanceFieldsMissing() throws {
+        let path = temporaryPath("v2.sqlite")
+        let queue = try DatabaseQueue(path: path)
+        try Schema.migrator.migrate(queue, upTo: "v2-framework-validation-studies")
+        let run = sampleRun()
+        try queue.write { db in
+            try db.execute(sql: "INSERT INTO runs (id, study, arm, algorithm, status, started_at) VALUES (?, 's', 'ff', 'ff', 'completed', ?)",
+                           arguments: [run.id, Timestamp.now()])
+            try db.execute(sql: "INSERT INTO epochs (run_id, epoch, train_seconds) VALUES (?, 1, 2.5)", arguments: [run.id])
+            try db.execute(sql: "INSERT INTO studies (name, spec_json, declared_at) VALUES ('s', '{}', ?)", arguments: [Timestamp.now()])
+        }
+        try queue.close()
+        var epochs: [EpochRecord] = [], runs: [RunRecord] = [], study: StudyRecord?
+        let untouched = try unchanged(path) {
+            let store = try RunStore.openExisting(path)
+            (epochs, runs, study) = (try store.epochs(run.id), try store.runs(), try store.study("s"))
+        }
+        #expect(untouched)
+        #expect(epochs.count == 1 && epochs[0].trainSeconds == 2.5)
+        #expect(epochs[0].otherCPUShare == nil && epochs[0].canarySeconds == nil && epochs[0].cpuSeconds == nil && epochs[0].energyJoules == nil)
+        #expect(runs.first?.supersededBy == nil && study != nil && study?.canaryReferenceSeconds == nil)
+    }
+
     private func unchanged(_ path: String, _ body: () throws -> Void) rethrows -> Bool {
         let before = try? Data(contentsOf: URL(fileURLWithPath: path))
         try body()

@@ -56,9 +56,9 @@ import Tensor
         #expect(peak[.optimizer] == plan.optimizer)
         #expect(peak[.activations] == plan.activations)
         #expect(peak[.other] == plan.other)
-        // Data held once, as Float32: the images (in the shared ledger here)
-        // plus one batch buffer per iterator.
-        let images = (try TrainingLoopTests.small.train.count + TrainingLoopTests.small.test.count) * 784 * 4
+        // Data held once, as the files' bytes: the images (in the shared ledger
+        // here, one byte a pixel) plus one Float32 batch buffer per iterator.
+        let images = (try TrainingLoopTests.small.train.count + TrainingLoopTests.small.test.count) * 784
         #expect(peak[.dataset] == plan.dataset - images)
     }
 

@@ -107,7 +107,7 @@ final class Recording: TrainingObserver {
         let data = try Self.small
         let mean = data.train.meanImage(ledger: Ledger())
         var byHand = [Double](repeating: 0, count: 784)
-        for r in 0..<data.train.count { for j in 0..<784 { byHand[j] += Double(data.train.images[r, j]) } }
+        for r in 0..<data.train.count { for j in 0..<784 { byHand[j] += Double(ByteMatrix.scaled(data.train.images[r, j])) } }
         for j in [0, 300, 400, 783] { #expect(abs(Double(mean.data[j]) - byHand[j] / 2000) < 1e-6) }
         // Centring changes what FF learns; MNIST's default is off, so the two differ.
         var c = config(.ff)

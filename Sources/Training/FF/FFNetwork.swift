@@ -78,6 +78,14 @@ public final class FFNetwork: Model {
                 throw .badValue(option: "predict", value: ff.prediction.rawValue, expected: "goodness without the softmax head (softmax-head no)")
             }
         }
+        // BP's memory-saving variants: FF holds one layer's activations at a time already, and its
+        // peer normalisation and hard negatives are per batch, so its micro-batching is not implemented.
+        if let m = config.microBatch, m < config.batchSize {
+            throw .badValue(option: "micro-batch", value: String(m), expected: "a BP option (FF's micro-batching is not implemented)")
+        }
+        if let c = config.checkpoint {
+            throw .badValue(option: "checkpoint", value: c, expected: "a BP option (FF keeps one layer's activations at a time)")
+        }
         if let m = ff.stackMemoryMiB, m < 0 {
             throw .badValue(option: "stack-memory", value: String(m), expected: "0 or more MiB")
         }

@@ -11,6 +11,16 @@ public struct MemoryPlan: Codable, Sendable, Equatable {
 
     public var total: Int { weights + gradients + optimizer + activations + dataset + other }
 
+    /// Activation columns BP keeps per row: every layer's, or with
+    /// checkpoint span K each segment's last output (but the top segment's)
+    /// and work buffers of the widest layer for the rest of a segment (`BPActivations`).
+    static func keptWidths(_ widths: [Int], span: Int?) -> Int {
+        guard let k = span else { return widths.reduce(0, +) }
+        let segments = (widths.count + k - 1) / k
+        let kept = (0..<segments - 1).reduce(0) { $0 + widths[min(($1 + 1) * k, widths.count) - 1] }
+        return kept + BPActivations.workBuffers(depth: widths.count, span: k) * widths.max()!
+    }
+
     /// - Parameters:
     ///   - examples: training plus test images held in memory.
     ///   - centered: FF keeps the training set's mean image (`FFConfig.centerInputs`).
@@ -31,9 +41,12 @@ public struct MemoryPlan: Codable, Sendable, Equatable {
             weights = parameters * f
             optimizer = parameters * moments(config.optimizer) * f
             gradients = parameters * buffers(config.optimizer) * f
-            // Every hidden activation is kept for the backward pass, plus
-            // dL/dz of two adjacent layers at a time, the logits and their softmax.
-            activations = b * (widths.reduce(0, +) + 2 * max(widths.max()!, classes) + 2 * classes) * f
+            // Every hidden activation is kept for the backward pass (with
+            // checkpointing, each segment's last and K work buffers), plus
+            // dL/dz of two adjacent layers at a time, the logits and their
+            // softmax: for the micro-batch's rows when micro-batching.
+            activations = config.activationRows * (Self.keptWidths(widths, span: config.checkpointSpan(depth: widths.count))
+                + 2 * max(widths.max()!, classes) + 2 * classes) * f
             other = 0
         case .ff:
             weights = (hidden + headUnits * classes) * f
@@ -51,7 +64,8 @@ public struct MemoryPlan: Codable, Sendable, Equatable {
             // Peer normalisation's running mean activity per unit.
             other = widths.reduce(0, +) * f
         }
-        // The images as Float32, and one batch buffer each for training and test.
-        dataset = (examples + 2 * b + (centered && config.algorithm == .ff ? 1 : 0)) * inputSize * f
+        // The images as their bytes (one a pixel), and one Float32 batch buffer each for training and test
+        // (plus FF's mean image when it centres its inputs).
+        dataset = examples * inputSize + (2 * b + (centered && config.algorithm == .ff ? 1 : 0)) * inputSize * f
     }
 }

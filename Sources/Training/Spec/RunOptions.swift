@@ -94,6 +94,15 @@ public enum RunOptions {
         Option(name: "softmax-head", value: "yes|no", help: "FF: train Hinton's softmax head on a neutral-label pass: yes (default) or no (plain FF: needs negatives random; prediction by goodness; no training error).") { s, v throws(TrainingError) in
             s.config.ff.softmaxHead = try yesNo("softmax-head", v)
         },
+        Option(name: "micro-batch", value: "M", help: "BP: gradient accumulation, each batch in micro-batches of M examples with one optimizer step per batch (activations held for M at a time), 1 to 1000000.") { s, v throws(TrainingError) in
+            s.config.microBatch = try int("micro-batch", v, 1...1_000_000)
+        },
+        Option(name: "checkpoint", value: "K|sqrt", help: "BP: activation checkpointing, keep every K-th hidden layer's activations and recompute the rest in the backward pass (sqrt: K = ceil(sqrt(depth))).") { s, v throws(TrainingError) in
+            guard v == "sqrt" || Int(v).map({ (1...4096).contains($0) }) == true else {
+                throw .badValue(option: "checkpoint", value: v, expected: "sqrt or a whole number of layers from 1 to 4096")
+            }
+            s.config.checkpoint = v
+        },
         Option(name: "eval-every", value: "N", help: "Evaluate every N epochs and after the last, 1 to 100000 (default 1: every epoch).") { s, v throws(TrainingError) in
             s.config.evalEvery = try int("eval-every", v, 1...100_000)
         },

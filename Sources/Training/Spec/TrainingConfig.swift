@@ -124,7 +124,11 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
     public var algorithm: Algorithm
     /// How benchmarks name the configuration's trainer: ff, bp, or ff-nohead.
     public var variantName: String {
-        algorithm == .ff && !ff.hasHead ? "ff-nohead" : algorithm.rawValue
+        if algorithm == .bp {
+            if let m = microBatch, m < batchSize { return "bp-micro\(m)" + (checkpoint.map { "-checkpoint-\($0)" } ?? "") }
+            if let c = checkpoint { return "bp-checkpoint-\(c)" }
+        }
+        return algorithm == .ff && !ff.hasHead ? "ff-nohead" : algorithm.rawValue
     }
     public var layers: String
     public var epochs: Int
@@ -142,6 +146,22 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
     /// fixed seed shared by every run); nil or 0: none. Selection (best
     /// epoch, time to target) reads the validation error.
     public var validation: Int?
+    /// Gradient accumulation: each batch in ⌈B/M⌉ micro-batches of M, one
+    /// optimizer step per batch (BP); nil or ≥ B: the whole batch at once.
+    public var microBatch: Int?
+    /// BP activation checkpointing: "K" keeps every K-th hidden layer's
+    /// output and recomputes the rest going down; "sqrt" is K = ⌈√L⌉; nil keeps all.
+    public var checkpoint: String?
+
+    /// Rows every activation buffer holds: the micro-batch when smaller than the batch.
+    public var activationRows: Int { min(microBatch ?? batchSize, batchSize) }
+
+    /// Layers per checkpointed segment for a stack of `depth` hidden layers (nil: no checkpointing).
+    public func checkpointSpan(depth: Int) -> Int? {
+        guard let c = checkpoint else { return nil }
+        if c == "sqrt" { return max(1, Int(Double(depth).squareRoot().rounded(.up))) }
+        return Int(c).map { min(max($0, 1), max(depth, 1)) }
+    }
 
     /// The validation split a data set gets unless told otherwise: 10,000
     /// for MNIST and Fashion-MNIST (Hinton's 50k/10k), 5,000 for CIFAR-10.
@@ -168,6 +188,8 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
         case algorithm, layers, epochs, seed, optimizer, schedule, ff, preset, threads, validation
         case batchSize = "batch_size"
         case evalEvery = "eval_every"
+        case microBatch = "micro_batch"
+        case checkpoint
     }
 
     /// Whether a 1-based epoch ends with a test-set evaluation.

@@ -71,8 +71,14 @@ struct StudyRun: ParsableCommand {
         submitted as one job array; each task writes its own shard database beside the
         study's (Runs/<study>.shards/), and 'ffbench study collect' merges them.
 
+        Before it starts, a local study checks that the machine is quiet (as 'ffbench
+        env --check' does), warns when it is not, and stores the check with the study;
+        --require-quiet refuses to start instead. --retime reruns, as new runs, the
+        runs whose timings the machine disturbed; the old runs stay stored, superseded.
+
         Examples:
           ffbench study Runs/quickstart.yaml
+          ffbench study Runs/quickstart.yaml --retime
           ffbench study Runs/mnist-hinton.yaml --executor slurm --cpus-per-task 2 --exclusive --time 04:00:00
         """
     )
@@ -122,6 +128,7 @@ struct StudyRun: ParsableCommand {
     /// The quiet check before timing: warnings when the machine is busy, a refusal with --require-quiet.
     func checkQuiet(_ name: String) throws -> QuietCheck {
         let quiet = QuietCheck.run()
+        Console.status("\(name): quiet check: \(quiet.summary)")
         for p in quiet.problems { Console.error("warning: \(name): the machine is not quiet: \(p)") }
         for c in quiet.cautions { Console.error("note: \(name): \(c)") }
         if requireQuiet && !quiet.isQuiet {
@@ -179,10 +186,6 @@ struct StudyCollect: ParsableCommand {
     @OptionGroup var target: StudyTarget
     @Option(help: "Where the report goes (default Output/<study>).") var out: String?
     @OptionGroup var report: ReportOptions
-    @Flag(name: .customLong("require-quiet"), help: "Refuse to start when the quiet check finds the machine busy.")
-    var requireQuiet = false
-    @Flag(help: "Rerun, as new runs, the runs whose timings were disturbed; the old runs stay stored, marked superseded.")
-    var retime = false
 
     func run() throws {
         let (study, path) = try target.load()

@@ -1,0 +1,78 @@
+import Foundation
+import RunStore
+import Testing
+
+/// Before timing: `env --check` and `study --require-quiet` see a busy
+/// machine and refuse it; after timing: `study --retime` reruns a disturbed
+/// run as a new one and keeps the old one, superseded.
+@Suite(.serialized) struct QuietAndRetimeTests {
+    static let spec = """
+        study: retime
+        dataset: fashion-mnist
+        epochs: 2
+        seeds: 1
+        options:
+          layers: 2x50
+          batch-size: 100
+          eval-every: 100
+          threads: 1
+        arms:
+          ff:
+            algorithm: ff
+          bp:
+            algorithm: bp
+        """
+
+    @Test func aBusyMachineIsNotQuietAndRequireQuietStartsNothing() throws {
+        let burners = try DisturbanceStudyTests.burners(2)
+        defer { for b in burners { kill(b.processIdentifier, SIGKILL); b.waitUntilExit() } }
+        usleep(300_000)
+        let check = try CLI.run(["env", "--check"])
+        #expect(check.status == 1, "\(check.stdout)")
+        #expect(check.stdout.contains("NOT quiet") && check.stdout.contains("problem") && check.stdout.contains("(sh)"), "\(check.stdout)")
+        let json = try CLI.run(["env", "--check", "--format", "json"])
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        #expect((object["busy_processes"] as? [[String: Any]])?.count ?? 0 >= 1)
+        // This virtual machine has no powercap: energy is said to be unmeasured, with the reason.
+        if !FileManager.default.fileExists(atPath: "/sys/class/powercap") {
+            #expect((object["energy"] as? String)?.hasPrefix("not measured: no powercap") == true)
+        }
+
+        let dir = CLI.temporaryDirectory()
+        try Self.spec.write(toFile: dir + "/retime.yaml", atomically: true, encoding: .utf8)
+        let r = try CLI.run(["study", dir + "/retime.yaml", "--db", dir + "/r.sqlite", "--require-quiet"])
+        #expect(r.status != 0)
+        let lines = r.stderr.split(separator: "\n").filter { $0.contains("--require-quiet") }
+        #expect(lines.count == 1 && lines[0].contains("not quiet") && lines[0].contains("nothing was started"), "\(r.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: dir + "/r.sqlite"))
+    }
+
+    @Test func retimeRerunsTheDisturbedRunAndKeepsTheOldOneSuperseded() throws {
+        let dir = CLI.temporaryDirectory()
+        let specPath = dir + "/retime.yaml", db = dir + "/r.sqlite"
+        try Self.spec.write(toFile: specPath, atomically: true, encoding: .utf8)
+        let first = try CLI.run(["study", specPath, "--db", db, "--out", dir + "/report", "--format", "html"])
+        #expect(first.status == 0, "\(first.stderr)")
+        // The BP run's second epoch is marked as if half the machine had been busy then.
+        let store = try RunStore.open(db)
+        let bp = try #require(try store.runs(study: "retime").first { $0.arm == "bp" })
+        var epochs = try store.epochs(bp.id)
+        epochs[1].otherCPUShare = 0.5
+        try store.insert(epochs: epochs)
+
+        let retimed = try CLI.run(["study", specPath, "--db", db, "--retime", "--out", dir + "/report", "--format", "html"])
+        #expect(retimed.status == 0, "\(retimed.stderr)")
+        #expect(retimed.stderr.contains("1 run(s) with disturbed timings to rerun"), "\(retimed.stderr)")
+        let runs = try RunStore.open(db).runs(study: "retime")
+        #expect(runs.count == 3)
+        let old = try #require(runs.first { $0.id == bp.id })
+        let new = try #require(runs.first { $0.arm == "bp" && $0.id != bp.id })
+        #expect(old.supersededBy == new.id && new.supersededBy == nil && new.status == .completed)
+        // The comparison counts one BP run, the new one; nothing is left to retime.
+        let c = try AnalysisCommandTests.json(["compare", "--db", db, "--format", "json"])
+        let comparison = try #require((c["comparisons"] as? [[String: Any]])?.first)
+        #expect((comparison["runs"] as? [Int]) == [1, 1])
+        let again = try CLI.run(["study", specPath, "--db", db, "--retime", "--format", "html", "--out", dir + "/report"])
+        #expect(again.stderr.contains("0 run(s) with disturbed timings"), "\(again.stderr)")
+    }
+}
