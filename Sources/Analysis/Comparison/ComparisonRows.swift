@@ -104,17 +104,17 @@ public enum ComparisonRows {
 
     public static func verdictWords(_ e: Endpoint, _ c: ArmComparison) -> String {
         guard let m = e.definition else { return e.verdict.rawValue }
-        let within = e.practical.map { "±\(Number.plain(PracticalEquivalence.percent($0.delta))) %" } ?? ""
+        let percent = e.practical.map { "\(Number.plain(PracticalEquivalence.percent($0.delta))) %" } ?? ""
         switch e.verdict {
         case .lower, .higher:
             let words = e.verdict == .lower ? m.lower : m.higher
             switch e.reading {
-            case .beyond?: return "\(words) by more than \(within)"
-            case .unresolved?: return "\(words); by more than \(within) not resolved"
+            case .beyond?: return "\(words) by more than \(percent)"
+            case .unresolved?: return "\(words); by more than \(percent) not resolved"
             default: return words
             }
         case .inconclusive: return "inconclusive"
-        case .practicallyEqual: return "practically equal (within \(within))"
+        case .practicallyEqual: return "practically equal (within ±\(percent))"
         case .unreliable: return "unreliable (machine busy)"
         case .equivalent: return "equivalent within ±\(Number.plain(e.equivalence?.margin ?? 0)) pp"
         case .notShownEquivalent: return "not shown equivalent"

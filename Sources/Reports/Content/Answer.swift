@@ -89,7 +89,7 @@ public enum Answer {
                 : e.reading == .unresolved ? "; whether by more than \(delta) is not resolved" : ""
             return "\(subject(c, m, n))\(how) is \(estimate) (\(cis)): \(n.arm) \(words)\(size).\(after)"
         case .practicallyEqual:
-            let p = e.practical.map { " (equivalence by two one-sided t tests on logs, p = \(Number.p($0.pValue)))" } ?? ""
+            let p = e.practical.map { q in " (equivalence by two one-sided t tests on logs, p " + (q.pValue < 0.001 ? "< 0.001" : "= " + Number.p(q.pValue)) + ")" } ?? ""
             return "\(subject(c, m, n))\(how) is \(estimate) (\(cis)): practically equal, within ±\(delta)\(p).\(after)"
         default:
             if !r.ratio.contains(1), let adjusted {
