@@ -44,6 +44,7 @@ public final class TrainingLoop {
             }
         }
         self.config = config
+        self.batchLimit = config.batchesPerEpoch
         self.data = data
         self.ledger = ledger
         self.widths = widths

@@ -103,6 +103,9 @@ public enum RunOptions {
             }
             s.config.checkpoint = v
         },
+        Option(name: "batches", value: "N", help: "Train at most N batches per epoch, 1 to 1000000 (default: the whole training set); for memory studies whose epochs are too long.") { s, v throws(TrainingError) in
+            s.config.batchesPerEpoch = try int("batches", v, 1...1_000_000)
+        },
         Option(name: "eval-every", value: "N", help: "Evaluate every N epochs and after the last, 1 to 100000 (default 1: every epoch).") { s, v throws(TrainingError) in
             s.config.evalEvery = try int("eval-every", v, 1...100_000)
         },

@@ -152,6 +152,9 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
     /// BP activation checkpointing: "K" keeps every K-th hidden layer's
     /// output and recomputes the rest going down; "sqrt" is K = ⌈√L⌉; nil keeps all.
     public var checkpoint: String?
+    /// Train at most this many batches per epoch (memory studies whose
+    /// whole epochs are too long); nil: the whole training set.
+    public var batchesPerEpoch: Int?
 
     /// Rows every activation buffer holds: the micro-batch when smaller than the batch.
     public var activationRows: Int { min(microBatch ?? batchSize, batchSize) }
@@ -190,6 +193,7 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
         case evalEvery = "eval_every"
         case microBatch = "micro_batch"
         case checkpoint
+        case batchesPerEpoch = "batches_per_epoch"
     }
 
     /// Whether a 1-based epoch ends with a test-set evaluation.

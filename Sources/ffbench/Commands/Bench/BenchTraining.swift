@@ -8,7 +8,7 @@ import Training
 
 /// The configurations a training or memory benchmark sweeps.
 struct BenchGridOptions: ParsableArguments {
-    @Option(help: "Trainers, comma-separated: ff, bp, or ff-nohead (FF without the softmax head: random negatives, no neutral pass).")
+    @Option(help: "Trainers, comma-separated: ff, bp, ff-nohead (FF without the softmax head: random negatives, no neutral pass), bp-micro<M> (BP in micro-batches of M), bp-checkpoint-<K|sqrt> (BP keeping every K-th layer's activations).")
     var algorithms: String = "ff,bp"
     @Option(help: "Hidden layers, comma-separated (COUNTxWIDTH each).") var layers: String = "2x500,4x2000"
     @Option(name: .customLong("batch-sizes"), help: "Mini-batch sizes, comma-separated.") var batchSizes: String = "100,1000"
