@@ -6,22 +6,10 @@ import Testing
 /// machine and refuse it; after timing: `study --retime` reruns a disturbed
 /// run as a new one and keeps the old one, superseded.
 @Suite(.serialized) struct QuietAndRetimeTests {
-    static let spec = """
-        study: retime
-        dataset: fashion-mnist
-        epochs: 2
-        seeds: 1
-        options:
-          layers: 2x50
-          batch-size: 100
-          eval-every: 100
-          threads: 1
-        arms:
-          ff:
-            algorithm: ff
-          bp:
-            algorithm: bp
-        """
+    /// The disturbance study's spec, smaller: one seed, two epochs, 2x50.
+    static let spec = DisturbanceStudyTests.spec.replacingOccurrences(of: "study: disturbance", with: "study: retime")
+        .replacingOccurrences(of: "epochs: 4", with: "epochs: 2").replacingOccurrences(of: "seeds: 1-3", with: "seeds: 1")
+        .replacingOccurrences(of: "layers: 2x100", with: "layers: 2x50")
 
     @Test func aBusyMachineIsNotQuietAndRequireQuietStartsNothing() throws {
         let burners = try DisturbanceStudyTests.burners(2)

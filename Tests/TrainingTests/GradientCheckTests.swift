@@ -101,24 +101,7 @@ import Tensor
         }
     }
 
-    @Test func bpGradientsMatchFiniteDifferences() throws {
-        let net = BPNetwork(config: Self.config(.bp), inputSize: Self.inputSize, widths: Self.widths, classes: 10, ledger: Ledger())
-        let (x, labels) = Self.batchData(seed: 4)
-        _ = labels.withUnsafeBufferPointer { net.computeGradients(x, labels: $0.baseAddress!) }
-        let ws = net.layers.map { F64.matrix($0.weight) }, bs = net.layers.map { F64.matrix($0.bias)[0] }
-        let y = labels.map(Int.init)
-        func loss(_ ws: [F64.Rows], _ bs: [[Double]]) -> Double {
-            var a = F64.matrix(x)
-            for l in ws.indices { a = F64.dense(a, ws[l], bs[l], relu: l < ws.count - 1) }
-            return F64.crossEntropy(a, y)
-        }
-        for l in ws.indices {
-            let expected = F64.gradient(ws[l]) { w in var all = ws; all[l] = w; return loss(all, bs) }
-            #expect(F64.relativeError(net.layers[l].weightGradient.values.map(Double.init), expected) <= 1e-4, "layer \(l + 1)")
-            let expectedBias = F64.gradient([bs[l]]) { b in var all = bs; all[l] = b[0]; return loss(ws, all) }
-            #expect(F64.relativeError(net.layers[l].biasGradient.values.map(Double.init), expectedBias) <= 1e-4)
-        }
-    }
+    // BP's gradients (plain, micro-batched, checkpointed): BPVariantsTests.
 
     /// Evaluation shares layer 1's image product across the 10 label passes
     /// (and the neutral one); the naive way overlays each label and runs the

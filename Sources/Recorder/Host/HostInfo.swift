@@ -96,21 +96,25 @@ public struct HostInfo: Codable, Sendable, Equatable {
         let fm = FileManager.default
         while dir.path != "/" {
             if fm.fileExists(atPath: dir.appendingPathComponent(".git").path) {
-                let p = Process()
-                p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-                p.arguments = ["git", "-C", dir.path, "rev-parse", "--short=12", "HEAD"]
-                let out = Pipe()
-                p.standardOutput = out
-                p.standardError = FileHandle.nullDevice
-                do { try p.run() } catch { return nil }
-                let data = out.fileHandleForReading.readDataToEndOfFile()
-                p.waitUntilExit()
-                guard p.terminationStatus == 0 else { return nil }
-                return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+                return output(["git", "-C", dir.path, "rev-parse", "--short=12", "HEAD"])?.trimmingCharacters(in: .whitespacesAndNewlines)
             }
             dir = dir.deletingLastPathComponent()
         }
         return nil
+    }
+
+    /// A short command's standard output, or nil when it cannot start or fails.
+    static func output(_ command: [String]) -> String? {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = command
+        let out = Pipe()
+        p.standardOutput = out
+        p.standardError = FileHandle.nullDevice
+        do { try p.run() } catch { return nil }
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return p.terminationStatus == 0 ? String(decoding: data, as: UTF8.self) : nil
     }
 
     /// The compiler that built this binary (Swift has no runtime query).

@@ -14,9 +14,9 @@ enum SlurmNode {
     static func check(environment: [String: String]) -> Finding? {
         guard let job = environment["SLURM_JOB_ID"], !job.isEmpty else { return nil }
         let node = environment["SLURMD_NODENAME"] ?? ProcessInfo.processInfo.hostName
-        let show = output(["scontrol", "show", "job", job]) ?? ""
+        let show = HostInfo.output(["scontrol", "show", "job", job]) ?? ""
         let exclusive = show.contains("OverSubscribe=NO")
-        guard let queue = output(["squeue", "-h", "-w", node, "-o", "%A"]) else {
+        guard let queue = HostInfo.output(["squeue", "-h", "-w", node, "-o", "%A"]) else {
             return Finding(text: "Slurm job \(job) on \(node): could not ask squeue which other jobs share the node", shared: false, exclusive: exclusive)
         }
         let mine = environment["SLURM_ARRAY_JOB_ID"].map { [job, $0] } ?? [job]
@@ -27,18 +27,5 @@ enum SlurmNode {
         return Finding(text: exclusive ? "Slurm job \(job) has node \(node) to itself (exclusive)"
                                        : "Slurm job \(job) is alone on node \(node) now, but not exclusive: other jobs may start beside it (sbatch --exclusive)",
                        shared: false, exclusive: exclusive)
-    }
-
-    static func output(_ command: [String]) -> String? {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = command
-        let out = Pipe()
-        p.standardOutput = out
-        p.standardError = FileHandle.nullDevice
-        do { try p.run() } catch { return nil }
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return p.terminationStatus == 0 ? String(decoding: data, as: UTF8.self) : nil
     }
 }
