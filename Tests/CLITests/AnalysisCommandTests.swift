@@ -107,7 +107,7 @@ import Testing
         let csv = try CLI.run(["compare", "--db", db, "--format", "csv"])
         #expect(csv.status == 0)
         #expect(csv.stdout.hasPrefix("study,dataset,configuration,arm,algorithm,framework,baseline,metric"))
-        #expect(csv.stdout.split(separator: "\n").count == 1 + 9)
+        #expect(csv.stdout.split(separator: "\n").count == 1 + 12)
         let table = try CLI.run(["compare", "--db", db])
         #expect(table.stdout.contains("time per epoch (s)") && table.stdout.contains("trains slower"))
         let tex = try CLI.run(["compare", "--db", db, "--format", "latex"])
