@@ -29,6 +29,13 @@ extension TrainingBench {
                                 r.achievedGflops, r.limit.gflops, 100 * r.efficiency, 100 * r.step.outsideGemmShare,
                                 r.epochSeconds, overhead, 100 * r.recorderCPUShare))
         }
+        // What BP's memory-saving variants cost in time: against plain BP at the same network and batch, in this run.
+        let variants = results.filter { $0.algorithm.hasPrefix("bp-") }.compactMap { v -> String? in
+            guard let plain = results.first(where: { $0.algorithm == "bp" && $0.layers == v.layers && $0.batchSize == v.batchSize }) else { return nil }
+            return String(format: "%@ %@ b%d: step %.3fx, epoch %.3fx plain BP's", v.algorithm, v.layers, v.batchSize,
+                          v.step.stepSeconds / plain.step.stepSeconds, v.epochSeconds / plain.epochSeconds)
+        }
+        if !variants.isEmpty { lines += ["", "time cost of BP's memory-saving variants (same network and batch, this run):"] + variants.map { "  " + $0 } }
         return lines.joined(separator: "\n")
     }
 }

@@ -15,7 +15,9 @@ public struct Chart: Sendable {
         /// sum is the top edge), the rest are lines drawn over them.
         case timeline(stacked: Int)
         /// Both axes logarithmic; points as dots, and a series' `fit`, when
-        /// given, as the straight line y = 10^intercept * x^exponent.
+        /// given, as the straight line y = 10^intercept * x^exponent. A
+        /// `connected` series is joined in the order of its points; a point's
+        /// `label` is written beside it and a `ringed` one circled.
         case logLog
         /// Bars per category: the first `stacked` series are stacked from
         /// zero (their sum is the bar's height); the rest are markers drawn
@@ -71,8 +73,11 @@ public struct Series: Sendable {
     /// Colour and marker; nil takes the palette's choice for the name.
     public var color: RGB?
     public var marker: Marker?
+    /// Joined by a thin line in the order of `points` (log–log charts).
+    public var connected: Bool
 
-    public init(name: String, points: [Point], fit: PowerLaw? = nil, color: RGB? = nil, marker: Marker? = nil) {
+    public init(name: String, points: [Point], fit: PowerLaw? = nil, color: RGB? = nil, marker: Marker? = nil, connected: Bool = false) {
+        self.connected = connected
         self.name = name
         self.points = points
         self.fit = fit
@@ -99,8 +104,13 @@ public struct Point: Sendable {
     public var high: Double?
     /// Individual observations (e.g. one per seed) drawn beside the summary.
     public var values: [Double]
+    /// Written beside the point, and a ring drawn around it (log–log charts).
+    public var label: String?
+    public var ringed: Bool
 
-    public init(x: Double, y: Double, low: Double? = nil, high: Double? = nil, values: [Double] = []) {
+    public init(x: Double, y: Double, low: Double? = nil, high: Double? = nil, values: [Double] = [], label: String? = nil, ringed: Bool = false) {
+        self.label = label
+        self.ringed = ringed
         self.x = x
         self.y = y
         self.low = low

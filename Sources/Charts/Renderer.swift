@@ -326,7 +326,22 @@ enum Renderer {
 
     static func drawScatter(_ cr: OpaquePointer, _ s: Series, _ c: RGB, _ f: Frame, marker: Marker) {
         cairo_set_source_rgb(cr, c.r, c.g, c.b)
-        for p in s.points { drawMarker(cr, marker, x: f.x(p.x), y: f.y(p.y), size: 2.2) }
+        if s.connected, let first = s.points.first {
+            cairo_set_line_width(cr, 0.6)
+            cairo_move_to(cr, f.x(first.x), f.y(first.y))
+            for p in s.points.dropFirst() { cairo_line_to(cr, f.x(p.x), f.y(p.y)) }
+            cairo_stroke(cr)
+        }
+        for p in s.points {
+            drawMarker(cr, marker, x: f.x(p.x), y: f.y(p.y), size: 2.2)
+            if p.ringed {
+                cairo_set_line_width(cr, 0.8)
+                cairo_new_sub_path(cr)
+                cairo_arc(cr, f.x(p.x), f.y(p.y), 4.6, 0, 2 * Double.pi)
+                cairo_stroke(cr)
+            }
+            if let label = p.label { text(cr, label, x: f.x(p.x) + 4, y: f.y(p.y) - 3, size: 5.5, anchor: .middleLeft) }
+        }
         if let fit = s.fit {
             // Already in log space: log y = intercept + exponent * log x.
             cairo_set_line_width(cr, 1.0)
@@ -340,8 +355,8 @@ enum Renderer {
     static func logarithmic(_ chart: Chart) -> Chart {
         var c = chart
         c.series = chart.series.map { s in
-            Series(name: s.name, points: s.points.filter { $0.x > 0 && $0.y > 0 }.map { Point(x: log10($0.x), y: log10($0.y)) },
-                   fit: s.fit, color: s.color, marker: s.marker)
+            Series(name: s.name, points: s.points.filter { $0.x > 0 && $0.y > 0 }.map { Point(x: log10($0.x), y: log10($0.y), label: $0.label, ringed: $0.ringed) },
+                   fit: s.fit, color: s.color, marker: s.marker, connected: s.connected)
         }
         return c
     }

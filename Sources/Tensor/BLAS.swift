@@ -20,10 +20,12 @@ public enum BLAS {
     }
 
     /// Raw row-major sgemm for sub-blocks (leading dimensions given).
+    /// `probed: false` keeps measuring instruments (the canary) out of the
+    /// training's GEMM profile.
     public static func sgemm(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
                              alpha: Float, a: UnsafePointer<Float>, lda: Int,
                              b: UnsafePointer<Float>, ldb: Int,
-                             beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int) {
+                             beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int, probed: Bool = true) {
         if m == 0 || n == 0 { return }
         if k == 0 {
             // BLAS leaves C untouched for k = 0 only when beta == 1; make it explicit.
@@ -31,14 +33,15 @@ public enum BLAS {
             return
         }
         let probe = GemmProbe.shared
-        let start = probe.isOn ? Monotonic.now() : 0
+        let timed = probed && probe.isOn
+        let start = timed ? Monotonic.now() : 0
         cblas_sgemm(CblasRowMajor,
                     transposeA ? CblasTrans : CblasNoTrans,
                     transposeB ? CblasTrans : CblasNoTrans,
                     Int32(m), Int32(n), Int32(k), alpha,
                     a, Int32(max(lda, 1)), b, Int32(max(ldb, 1)),
                     beta, c, Int32(max(ldc, 1)))
-        if probe.isOn {
+        if timed {
             probe.add(GemmShape(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k),
                       seconds: Monotonic.now() - start)
         }

@@ -63,15 +63,20 @@ import Testing
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stdout.contains("efficiency"))
         let store = try RunStore.openExisting(db)
-        // One recorded epoch per pair; the results go with the last.
+        // One recorded epoch per pair (a disturbed pair is repeated, up to
+        // twice as many again); the results go with the last.
         let runs = try store.runs(study: "bench")
-        #expect(runs.count == 2 && runs.allSatisfy { $0.status == .completed })
+        #expect((2...6).contains(runs.count) && runs.allSatisfy { $0.status == .completed })
         let bench = try runs.flatMap { try store.events($0.id) }.filter { $0.kind == "bench" }
         #expect(bench.count == 1)
         let json = try #require(try JSONSerialization.jsonObject(with: Data(bench[0].message.utf8)) as? [String: Any])
         #expect(json["algorithm"] as? String == "bp" && json["layers"] as? String == "2x40")
         #expect((json["efficiency"] as? Double ?? 0) > 0)
-        #expect(json["recorder_pairs"] as? Int == 2)
+        #expect(json["recorder_pairs"] as? Int == runs.count)
+        let undisturbed = try #require(json["undisturbed_pairs"] as? Int)
+        #expect(undisturbed <= runs.count)
+        // An overhead is printed only from undisturbed pairs.
+        #expect((json["recorder_overhead"] == nil || json["recorder_overhead"] is NSNull) == (undisturbed == 0))
         #expect(try store.sampleCount(runs[0].id) > 0)
     }
 

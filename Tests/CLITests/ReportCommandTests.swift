@@ -26,7 +26,7 @@ import Testing
         #expect(first.keys.sorted() == second.keys.sorted())
         for (name, data) in first { #expect(data == second[name], "\(name) differs between two runs") }
         for name in ["report.html", "report.pdf", "report.tex", "tables/comparisons.csv", "tables/results.tex", "tables/runs.csv",
-                     "figures/box-mean-epoch-seconds.svg", "figures/box-mean-epoch-seconds.pdf", "figures/box-mean-epoch-seconds.png"] {
+                     "figures/box-epoch-seconds.svg", "figures/box-epoch-seconds.pdf", "figures/box-epoch-seconds.png"] {
             #expect(first[name] != nil, "missing \(name)")
         }
 

@@ -69,6 +69,15 @@ public struct StudyComparison: Codable, Sendable {
                     comparisons.append(ArmComparer.compare(unit: unit, arm: arm, baseline: baseline, metrics: metrics,
                                                            plan: plan, target: target))
                 }
+                // Several BP arms of one framework (BP's memory-saving variants): FF
+                // is compared with each, so its memory can be put against the fairest.
+                let variants = others.filter { $0.info.algorithm == "bp" && $0.info.framework == baseline.info.framework }
+                for ff in others where ff.info.algorithm == "ff" && ff.info.framework == baseline.info.framework {
+                    for variant in variants {
+                        comparisons.append(ArmComparer.compare(unit: unit, arm: ff, baseline: variant, metrics: metrics,
+                                                               plan: plan, target: target))
+                    }
+                }
             }
             units.append(Unit(unit: unit, configuration: unit.configuration,
                               arms: arms.map { ArmSummary(info: $0.info, completed: $0.completed.count,

@@ -9,6 +9,10 @@ public struct ScalingFit: Codable, Sendable, Equatable {
     public var exponentHigh: Double
     public var standardError: Double
     public var n: Int
+    /// The means of log x and log y: the point every line of the fit's
+    /// family passes through, whatever its exponent.
+    public var centreLogX: Double
+    public var centreLogY: Double
 
     public init(x: [Double], y: [Double], confidence: Double = 0.95) throws(AnalysisError) {
         guard x.count == y.count else { throw .mismatchedPairs(x.count, y.count) }
@@ -25,6 +29,7 @@ public struct ScalingFit: Codable, Sendable, Equatable {
         let slope = sxy / sxx, offset = my - slope * mx
         exponent = slope
         intercept = offset
+        (centreLogX, centreLogY) = (mx, my)
         let residual = zip(lx, ly).reduce(0.0) { acc, p in let r = p.1 - (offset + slope * p.0); return acc + r * r }
         n = x.count
         standardError = (residual / Double(n - 2) / sxx).squareRoot()

@@ -30,7 +30,7 @@ public enum Canary {
             for _ in 0..<repeats {
                 let start = Monotonic.now()
                 BLAS.sgemm(transposeA: false, transposeB: false, m: m, n: n, k: k, alpha: 1,
-                           a: UnsafePointer(a), lda: k, b: UnsafePointer(b), ldb: n, beta: 0, c: c, ldc: n)
+                           a: UnsafePointer(a), lda: k, b: UnsafePointer(b), ldb: n, beta: 0, c: c, ldc: n, probed: false)
                 best = min(best, Monotonic.now() - start)
             }
             return best

@@ -38,7 +38,8 @@ public final class ExternalRecording {
         let start = Monotonic.now()
         let (writer, id, root) = (self.writer, runID, child.pid)
         // Each epoch line closes a stretch that began with the previous one (or the start).
-        let meter = EpochMeter { let t = ProcessTreeSample.measure(root: root); return t.processes > 0 ? t.userSeconds + t.systemSeconds : nil }
+        let meter = EpochMeter(own: { let t = ProcessTreeSample.measure(root: root); return t.processes > 0 ? t.userSeconds + t.systemSeconds : nil },
+                               apparatus: { let c = ProcessProbe.cpuSeconds(); return c.user + c.system })
         meter.begin()
         let peak = PeakTracker()
         let gpuTool = GPUProbe.tool(environment: env)

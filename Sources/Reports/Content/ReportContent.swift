@@ -39,7 +39,17 @@ enum ReportContent {
         if model.comparisons.isEmpty {
             blocks.append(.paragraph("No arm has completed runs to compare with a baseline yet."))
         }
+        let fairest = Dictionary(grouping: FairestBaseline.choices(model), by: \.comparison.unit)
+        var seen = Set<ComparisonUnit>()
         for c in model.comparisons {
+            // The memory answer against the fairest BP arm leads its configuration.
+            if seen.insert(c.unit).inserted {
+                for choice in fairest[c.unit] ?? [] {
+                    let f = choice.comparison
+                    blocks.append(.subheading("\(ReportText.datasetTitle(f.unit.dataset)), \(f.configuration): \(styles.label(f.arm)) against the fairest BP baseline"))
+                    blocks.append(.bullets(FairestBaseline.sentences(choice, styles: styles)))
+                }
+            }
             blocks.append(.subheading("\(ReportText.datasetTitle(c.unit.dataset)), \(c.configuration): \(styles.label(c.arm)) against \(styles.label(c.baseline))"))
             blocks.append(.bullets(Answer.sentences(c, styles: styles)))
             var design = Answer.design(c)
@@ -115,13 +125,23 @@ enum ReportContent {
             if let f = Figures.ratios(model, metric: m, styles: styles) { across.append(numbering.figure(f)) }
         }
         if let f = Figures.memoryBreakdown(model, styles: styles) { across.append(numbering.figure(f)) }
-        for f in Figures.boxes(model, styles: styles) + Figures.scaling(model, styles: styles) { across.append(numbering.figure(f)) }
+        for f in Figures.boxes(model, styles: styles) + Figures.scaling(model, styles: styles) + Figures.frontiers(model, styles: styles) {
+            across.append(numbering.figure(f))
+        }
         if !across.isEmpty {
             blocks.append(.subheading("Across configurations"))
             blocks.append(.paragraph("\(list(across.map(\.label))) \(across.count == 1 ? "shows" : "show") every configuration together: ratios to the baseline, where the memory goes, every run's values"
-                + (across.contains { $0.name.hasPrefix("scaling-") } ? ", and how memory scales with the factors the study varies." : ".")))
+                + (across.contains { $0.name.hasPrefix("scaling-") } ? ", how memory scales with the factors the study varies" : "")
+                + (across.contains { $0.name.hasPrefix("frontier-") } ? ", and what each arm pays in time for its memory (the time–memory frontier)." : ".")))
             blocks += across.map { .figure($0) }
             refs.across = across.filter { !$0.name.hasPrefix("box-") }.map(\.label)
+        }
+        let crossovers = CrossoverTable.rows(model, styles: styles)
+        if !crossovers.isEmpty {
+            blocks.append(.subheading("Where FF uses less memory than the best BP variant"))
+            let t = numbering.table("Per batch size, the depth from which FF’s memory is below every BP arm’s, where power laws fitted to each arm’s runs against depth cross (the interval turns each line through its exponent’s 95 % interval), the BP arm that FF passes last, and FF’s time per epoch against that arm at the first depth studied at or beyond the crossing. Peak activation memory is exact; peak RSS is measured.",
+                                    header: CrossoverTable.header, rows: crossovers, numeric: [1])
+            blocks.append(.table(t))
         }
         if blocks.isEmpty { blocks.append(.paragraph("No completed runs.")) }
         return .init(id: "results", title: "Results", blocks: blocks)
