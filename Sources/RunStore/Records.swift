@@ -109,6 +109,9 @@ public struct EpochLine: Codable, Sendable, Equatable {
     public var canarySeconds: Double?
     /// Energy the CPU packages used while the epoch trained (RAPL), or the GPUs' (NVML); nil where no counter exists.
     public var energyJoules: Double?
+    /// PyTorch on CUDA: torch.cuda.max_memory_allocated / max_memory_reserved over the epoch, reset after its first batch.
+    public var cudaMaxAllocatedBytes: Int64?
+    public var cudaMaxReservedBytes: Int64?
 
     public init(epoch: Int, trainLoss: Double? = nil, trainError: Double? = nil, testError: Double? = nil,
                 validationError: Double? = nil, testErrorGoodness: Double? = nil, testErrorSoftmax: Double? = nil,
@@ -147,6 +150,8 @@ public struct EpochLine: Codable, Sendable, Equatable {
         case otherCPUShare = "other_cpu_share"
         case canarySeconds = "canary_seconds"
         case energyJoules = "energy_joules"
+        case cudaMaxAllocatedBytes = "cuda_max_allocated_bytes"
+        case cudaMaxReservedBytes = "cuda_max_reserved_bytes"
     }
 
     /// The JSON keys of the wire format.

@@ -97,6 +97,13 @@ enum Schema {
                 ALTER TABLE studies ADD COLUMN quiet_json TEXT;
                 """)
         }
+        // Issue 22: what PyTorch's CUDA allocator held at its peak, per epoch.
+        m.registerMigration("v4-cuda-memory") { db in
+            try db.execute(sql: """
+                ALTER TABLE epochs ADD COLUMN cuda_max_allocated_bytes INTEGER;
+                ALTER TABLE epochs ADD COLUMN cuda_max_reserved_bytes INTEGER;
+                """)
+        }
         return m
     }
 }

@@ -25,7 +25,8 @@ import Testing
 
     /// Records a 2.5 s command that writes its pid where the fake tool reads it and prints one epoch.
     static func record(_ db: String, path: String, pidFile: String, seed: Int) throws -> CLI.Result {
-        let script = "echo $$ > \(pidFile); sleep 2.5; echo '{\"epoch\": 1, \"test_error\": 0.1, \"train_seconds\": 2.4}'"
+        let script = "echo $$ > \(pidFile); sleep 2.5; echo '{\"epoch\": 1, \"test_error\": 0.1, \"train_seconds\": 2.4, "
+            + "\"cuda_max_allocated_bytes\": 1610612736, \"cuda_max_reserved_bytes\": 1879048192}'"
         return try CLI.run(["record", "--db", db, "--study", "gpu", "--arm", "torch-ff", "--algorithm", "ff", "--framework", "pytorch",
                             "--dataset", "mnist", "--layers", "2x32", "--batch-size", "100", "--epochs", "1", "--seed", String(seed),
                             "--", "/bin/sh", "-c", script], environment: ["PATH": path])
@@ -46,6 +47,8 @@ import Testing
             #expect(try peak("gpu_utilization_percent") == 40)
             #expect(try peak("gpu_count") == 2)
             #expect(try store.samples(run.id, metric: "gpu_count").count >= 2) // once a second over 2.5 s
+            let epoch = try #require(try store.epochs(run.id).first)
+            #expect(epoch.cudaMaxAllocatedBytes == 1536 * 1_048_576 && epoch.cudaMaxReservedBytes == 1792 * 1_048_576)
         }
         let out = CLI.temporaryDirectory() + "/report"
         let r = try CLI.run(["report", "--db", db, "--out", out, "--format", "html"], directory: CLI.packageRoot.path)
@@ -53,6 +56,7 @@ import Testing
         let html = try String(contentsOfFile: out + "/report.html", encoding: .utf8)
         #expect(html.contains("GPU use on"))
         #expect(html.contains(">2048<") && html.contains(">4000<") && html.contains(">40<"), "GPU table figures missing")
+        #expect(html.contains(">1536<") && html.contains(">1792<"), "PyTorch's allocator peaks missing from the GPU table")
         #expect(html.contains("with GPU memory from nvidia-smi"), "no GPU line in the memory timeline")
     }
 

@@ -32,7 +32,8 @@ struct PortTests {
         if port == "ff" { #expect(epochs.allSatisfy { $0.testErrorSoftmax != nil && $0.testErrorGoodness != nil }) }
     }
 
-    @Test(arguments: [["ff"], ["bp"], ["ff", "--softmax-head", "no", "--negatives", "random"]])
+    @Test(arguments: [["ff"], ["bp"], ["ff", "--softmax-head", "no", "--negatives", "random"], ["bp", "--micro-batch", "30"],
+                      ["bp", "--checkpoint", "1"]])
     func thePortsStepsEqualFFbenchs(options: [String]) throws {
         let dir = CLI.temporaryDirectory()
         let written = try CLI.run(["first-step", "--out", dir, "--algorithm"] + options + ["--layers", "2x100", "--seed", "5", "--steps", "3"])

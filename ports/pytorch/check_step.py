@@ -5,6 +5,8 @@ them with the port, comparing
 - the batches (which training images, in which order) and the initial
   weights drawn from the port's own copy of ffbench's generator: exactly;
 - FF's negative labels sampled from the port's softmax head: exactly;
+- BP in micro-batches (--micro-batch) or with checkpointing (--checkpoint)
+  when the step folder was written so;
 - each batch's loss, every parameter after the steps and the momentum state
   (the smoothed gradient itself, so a wrong gradient cannot hide behind a
   small learning rate): to 1e-4, relative to the largest value of each.
@@ -70,6 +72,8 @@ def unsupported(config):
     out = differ("optimizer.", OPTIMIZER[algorithm], config["optimizer"])
     if config.get("schedule") != "half-linear":
         out.append(f"schedule: {config.get('schedule')} (the port: half-linear)")
+    if algorithm == "ff" and config.get("micro_batch") is not None:
+        out.append(f"micro_batch: {config['micro_batch']} (the FF port: whole batches)")
     if algorithm == "ff":
         ff = config["ff"]
         out += differ("ff.", FF_SETTINGS, ff)
@@ -128,7 +132,8 @@ def main():
         mean = data.mean_image() if center else None
         make = lambda: ff_port.FF(data.input_size, widths, seed, device, plain=plain, input_mean=mean)
     else:
-        make = lambda: bp_port.BP(data.input_size, widths, seed, device)
+        micro, checkpoint = config.get("micro_batch"), config.get("checkpoint")
+        make = lambda: bp_port.BP(data.input_size, widths, seed, device, micro_batch=micro, checkpoint=checkpoint)
     params = parameters(make(), algorithm)
     same_init = all(np.array_equal(t.detach().numpy(), ref["before/" + n]) for n, t in params.items())
     exact("initial weights (the port's own draws)", same_init,
@@ -178,7 +183,9 @@ def main():
         for l, m in enumerate(model.peer):
             close(f"peer{l + 1} running mean activity", relative(m.numpy(), ref[f"after/peer{l + 1}"]))
 
-    print(f"{algorithm.upper()}{' (plain)' if plain else ''} {'-'.join(map(str, widths))} on {manifest['dataset']}, batch {B}, seed {seed}: "
+    variant = ", ".join(f"{k.replace('_', '-')} {config[k]}" for k in ("micro_batch", "checkpoint") if config.get(k) is not None)
+    variant = f" ({variant})" if variant else ""
+    print(f"{algorithm.upper()}{' (plain)' if plain else ''}{variant} {'-'.join(map(str, widths))} on {manifest['dataset']}, batch {B}, seed {seed}: "
           f"PyTorch {torch.__version__} port against ffbench's first {steps} step(s) (relative to each tensor's largest value)")
     width = max(len(r[0]) for r in rows)
     for name, value, verdict in rows:

@@ -334,7 +334,11 @@ def train_epochs(a, device, data, model, step, errors, line):
 
     step(x, y) -> (summed loss tensor, wrong-count tensor or None);
     errors(x, y) -> a tuple of counts; line(epoch, scale, loss, train_error,
-    validation rates, test rates, train seconds, eval seconds) prints."""
+    validation rates, test rates, train seconds, eval seconds, **device
+    memory) prints. On CUDA the device memory is the allocator's peaks over
+    the epoch, reset after its first batch so that one-time allocations (the
+    cuBLAS workspace, the allocator's first blocks) are not read as the
+    algorithm's."""
     import torch
 
     x_train, y_train = as_tensor(data.x_train, device), as_tensor(data.y_train, device)
@@ -355,6 +359,9 @@ def train_epochs(a, device, data, model, step, errors, line):
             for i in range(batches):
                 idx = order[i * B:(i + 1) * B]
                 batch_loss, batch_wrong = step(x_train[idx], y_train[idx])
+                if i == 0 and device.type == "cuda":
+                    torch.cuda.synchronize(device)
+                    torch.cuda.reset_peak_memory_stats(device)
                 loss += batch_loss
                 if batch_wrong is not None:
                     wrong += batch_wrong
@@ -363,10 +370,14 @@ def train_epochs(a, device, data, model, step, errors, line):
         if not np.isfinite(train_loss):
             fail(f"epoch {epoch}: the loss is not finite (diverged)")
         seen = batches * B
+        memory = {}
+        if device.type == "cuda" and batches > 1:
+            memory = dict(cuda_max_allocated_bytes=torch.cuda.max_memory_allocated(device),
+                          cuda_max_reserved_bytes=torch.cuda.max_memory_reserved(device))
         with Clock(device) as evaluation:
             val, test = [None if part is None else batch_sums(errors, *part, B) for part in evals]
         line(epoch, scale, train_loss / seen, wrong.item() / seen if counted else None, val, test,
-             train.seconds, evaluation.seconds)
+             train.seconds, evaluation.seconds, **memory)
 
 
 def fail(message):

@@ -225,11 +225,11 @@ def run(a):
         loss, errors, _ = model.train_batch(x, y)
         return loss, errors
 
-    def line(epoch, scale, loss, train_error, val, test, train_seconds, eval_seconds):
+    def line(epoch, scale, loss, train_error, val, test, train_seconds, eval_seconds, **device_memory):
         common.epoch_line(epoch=epoch, train_loss=loss, train_error=train_error, test_error=test[0],
                           validation_error=val[0] if val else None, test_error_goodness=test[0],
                           test_error_softmax=test[1], train_seconds=train_seconds, eval_seconds=eval_seconds,
-                          learning_rate=float(np.float32(0.005) * scale))
+                          learning_rate=float(np.float32(0.005) * scale), **device_memory)
 
     common.train_epochs(a, device, data, model, step, model.errors, line)
 

@@ -71,7 +71,8 @@ public struct StudyComparison: Codable, Sendable {
                 }
                 // Several BP arms of one framework (BP's memory-saving variants): FF
                 // is compared with each, so its memory can be put against the fairest.
-                let variants = others.filter { $0.info.algorithm == "bp" && $0.info.framework == baseline.info.framework }
+                let variants = baseline.info.algorithm != "bp" ? []
+                    : others.filter { $0.info.algorithm == "bp" && $0.info.framework == baseline.info.framework }
                 for ff in others where ff.info.algorithm == "ff" && ff.info.framework == baseline.info.framework {
                     for variant in variants {
                         comparisons.append(ArmComparer.compare(unit: unit, arm: ff, baseline: variant, metrics: metrics,

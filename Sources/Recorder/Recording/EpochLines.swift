@@ -60,7 +60,8 @@ public enum EpochLineReader {
             if let v, v < 0, name.hasSuffix("seconds") { return "\(name) \(v): expected 0 or more" }
         }
         for (name, v) in [("peak_rss_bytes", l.peakRSSBytes), ("peak_tensor_bytes", l.peakTensorBytes),
-                          ("peak_activation_bytes", l.peakActivationBytes)] {
+                          ("peak_activation_bytes", l.peakActivationBytes), ("cuda_max_allocated_bytes", l.cudaMaxAllocatedBytes),
+                          ("cuda_max_reserved_bytes", l.cudaMaxReservedBytes)] {
             if let v, v < 0 { return "\(name) \(v): expected 0 or more bytes" }
         }
         return nil
@@ -68,7 +69,8 @@ public enum EpochLineReader {
 
     /// Which field JSONDecoder could not read, in words (it only says "not valid JSON").
     static func fieldProblem(_ object: [String: Any]) -> String? {
-        let integers: Set<String> = ["epoch", "peak_rss_bytes", "peak_tensor_bytes", "peak_activation_bytes"]
+        let integers: Set<String> = ["epoch", "peak_rss_bytes", "peak_tensor_bytes", "peak_activation_bytes", "cuda_max_allocated_bytes",
+                                     "cuda_max_reserved_bytes"]
         for key in EpochLine.keys {
             guard let value = object[key], !(value is NSNull) else { continue }
             guard let n = value as? NSNumber, !String(describing: type(of: value)).contains("Boolean") else { return "\(key): expected a number" }
