@@ -123,7 +123,7 @@ enum Renderer {
                 } else {
                     drawLine(cr, s, c, frame, marker: nil)
                 }
-            case .logLog: drawScatter(cr, s, c, frame, marker: m)
+            case .logLog: drawScatter(cr, s, c, frame, marker: m, earlier: chart.series.prefix(index))
             case .stackedBars:
                 if index < stackedCount {
                     drawBarSegments(cr, chart.series.prefix(stackedCount), index: index, c, frame)
@@ -324,7 +324,9 @@ enum Renderer {
         }
     }
 
-    static func drawScatter(_ cr: OpaquePointer, _ s: Series, _ c: RGB, _ f: Frame, marker: Marker) {
+    /// - Parameter earlier: the series drawn before, so that a label they
+    ///   already put at (nearly) the same place is not written over again.
+    static func drawScatter(_ cr: OpaquePointer, _ s: Series, _ c: RGB, _ f: Frame, marker: Marker, earlier: ArraySlice<Series> = []) {
         cairo_set_source_rgb(cr, c.r, c.g, c.b)
         if s.connected, let first = s.points.first {
             cairo_set_line_width(cr, 0.6)
@@ -333,6 +335,8 @@ enum Renderer {
             cairo_stroke(cr)
         }
         for p in s.points {
+            // Every mark in the series' colour (a label's ink must not carry over to the next point).
+            cairo_set_source_rgb(cr, c.r, c.g, c.b)
             drawMarker(cr, marker, x: f.x(p.x), y: f.y(p.y), size: 2.2)
             if p.ringed {
                 cairo_set_line_width(cr, 0.8)
@@ -340,8 +344,16 @@ enum Renderer {
                 cairo_arc(cr, f.x(p.x), f.y(p.y), 4.6, 0, 2 * Double.pi)
                 cairo_stroke(cr)
             }
-            if let label = p.label { text(cr, label, x: f.x(p.x) + 4, y: f.y(p.y) - 3, size: 5.5, anchor: .middleLeft) }
+            guard let label = p.label else { continue }
+            let written = earlier.contains { e in
+                e.points.contains { q in q.label == label && hypot(f.x(q.x) - f.x(p.x), f.y(q.y) - f.y(p.y)) < 8 }
+            }
+            guard !written else { continue }
+            // Left of the point where the label would run past the plot's right edge.
+            let right = f.x(p.x) + 5 + measure(cr, label, size: 5.5).width > f.x(f.xMax)
+            text(cr, label, x: f.x(p.x) + (right ? -5 : 5), y: f.y(p.y) - 3, size: 5.5, anchor: right ? .middleRight : .middleLeft)
         }
+        cairo_set_source_rgb(cr, c.r, c.g, c.b)
         if let fit = s.fit {
             // Already in log space: log y = intercept + exponent * log x.
             cairo_set_line_width(cr, 1.0)

@@ -43,6 +43,34 @@ struct PortTests {
         #expect(check.stdout.contains("same algorithm: every check passes"), "\(check.stdout)")
     }
 
+    /// scripts/gpu-check on the CPU with a fake nvidia-smi (these machines have no GPU): the study runs
+    /// through the recorder and the figures it prints come from what was stored.
+    @Test func theGPUCheckRunsItsStudyAndPrintsTheMemoryFigures() throws {
+        let dir = CLI.temporaryDirectory()
+        let tool = try GPUSamplingTests.fakeTool("ok")
+        let arm = { (name: String, port: String, extra: String) in
+            "  \(name):\n    algorithm: \(port)\n    framework: pytorch\n    command: [\"${FFBENCH_PYTHON}\", \"\(Self.ports)/\(port).py\", --data-dir, \"{data-dir}\", "
+                + "--layers, \"{layers}\", --epochs, \"{epochs}\", --seed, \"{seed}\", --batches, \"3\", --validation, \"1000\", --threads, \"1\", "
+                + "--device, \"${FFBENCH_DEVICE}\"\(extra)]\n"
+        }
+        let spec = "study: gpu-check\ndataset: mnist\nepochs: 1\nseeds: 1\noptions:\n  layers: 2x50\n  batch-size: 100\narms:\n"
+            + arm("torch-ff", "ff", "") + arm("torch-bp", "bp", "") + arm("torch-bp-micro10", "bp", ", --micro-batch, \"10\"")
+        try spec.write(toFile: dir + "/tiny.yaml", atomically: true, encoding: .utf8)
+        let r = try CLI.run([CLI.packageRoot.appendingPathComponent("scripts/gpu-check").path, dir + "/out"],
+                            environment: ["FFBENCH_DEVICE": "cpu", "FFBENCH_GPU_CHECK_SPEC": dir + "/tiny.yaml", "FFBENCH": CLI.binary,
+                                          "FFBENCH_PYTHON": Torch.python!, "PATH": "\(tool):/usr/bin:/bin"], executable: "/bin/bash")
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("nvidia-smi: \(tool)/nvidia-smi"))
+        let table = r.stdout.split(separator: "\n").drop { !$0.hasPrefix("arm ") }
+        #expect(table.first?.contains("torch max allocated MiB") == true, "\(r.stdout)")
+        // On a CPU there are no allocator peaks; the fake nvidia-smi's devices use 1000 + 3000 MiB.
+        for name in ["torch-bp", "torch-bp-micro10", "torch-ff"] {
+            let row = try #require(table.first { $0.hasPrefix(name + " ") }, "\(r.stdout)")
+            #expect(row.split(separator: " ").contains("4000"), "\(row)")
+        }
+        #expect(FileManager.default.fileExists(atPath: dir + "/out/report/report.html"))
+    }
+
     @Test func settingsThePortsDoNotHaveAreRefusedNotCompared() throws {
         let dir = CLI.temporaryDirectory()
         #expect(try CLI.run(["first-step", "--out", dir, "--algorithm", "ff", "--lr", "0.1", "--layers", "2x20"]).status == 0)

@@ -25,7 +25,7 @@ public struct ComparisonUnit: Codable, Sendable, Hashable, Comparable {
 
     /// "2x500, batch 100, 10 epochs".
     public var configuration: String {
-        "\(layers ?? "–"), batch \(batchSize.map(String.init) ?? "–"), \(epochs.map(String.init) ?? "–") epochs"
+        "\(layers ?? "–"), batch \(batchSize.map(String.init) ?? "–"), \(epochs.map(String.init) ?? "–") epoch\(epochs == 1 ? "" : "s")"
     }
 
     public static func < (a: ComparisonUnit, b: ComparisonUnit) -> Bool {

@@ -7,7 +7,7 @@ import RunStore
 /// from power laws fitted to each arm's runs against depth, and what FF's
 /// time per epoch is there against the BP arm it beats last.
 enum CrossoverTable {
-    static let header = ["data set", "batch", "memory", "crossover depth (95 % interval)", "BP arm beaten last", "FF time per epoch there"]
+    static let header = ["data set", "batch size", "memory", "crossover depth (95 % interval)", "BP arm beaten last", "FF time per epoch there"]
 
     static func rows(_ model: ReportModel, styles: ArmStyles) -> [[String]] {
         let completed = model.runs.filter { $0.status == .completed }
@@ -51,24 +51,30 @@ enum CrossoverTable {
             let always = depths.allSatisfy { c.armLower(at: Double($0)) == true }
             let note = always ? "FF is lower at every depth studied, but its memory grows faster with depth than \(styles.label(v))’s"
                 : never ? "none: FF’s memory is above \(styles.label(v))’s at every depth studied and grows at least as fast"
-                : "none beyond \(Number.plain(c.x ?? 0)) layers: FF’s memory grows faster with depth than \(styles.label(v))’s"
+                : "none beyond \(layers(c.x ?? 0)) layers: FF’s memory grows faster with depth than \(styles.label(v))’s"
             return [note, styles.label(v), "—"]
         }
         let (v, c) = crossings.max { ($0.1.x ?? 0) < ($1.1.x ?? 0) }!
         let x = c.x!
-        let interval = c.low.flatMap { l in c.high.map { h in "\(Number.plain(l))–\(Number.plain(h))" } } ?? "unbounded: the exponents’ intervals overlap"
+        let interval = c.low.flatMap { l in c.high.map { h in "\(layers(l))–\(layers(h))" } } ?? "unbounded: the exponents’ intervals overlap"
         let depth: Int
         let crossing: String
         if x <= Double(depths.first!) {
-            crossing = "below the range: FF is lower at every depth studied (\(range)); the fits cross at \(Number.plain(x)) (\(interval))"
+            crossing = "below the range: FF is lower at every depth studied (\(range)); the fits cross at \(layers(x)) (\(interval))"
             depth = depths.first!
         } else if x > Double(depths.last!) {
-            return ["none in the range studied (\(range)); the fits cross at \(Number.plain(x)) (\(interval)), beyond it", styles.label(v), "—"]
+            return ["none in the range studied (\(range)); the fits cross at \(layers(x)) (\(interval)), beyond it", styles.label(v), "—"]
         } else {
-            crossing = "\(Number.plain(x)) (\(interval))"
+            crossing = "\(layers(x)) (\(interval))"
             depth = depths.first { Double($0) >= x }!
         }
         return [crossing, styles.label(v), time(ff: ff, against: v, depth: depth, runs: runs, model: model)]
+    }
+
+    /// A depth from a fit, to 4 significant figures; one far beyond any
+    /// network anyone trains is an extrapolation not worth its digits.
+    static func layers(_ x: Double) -> String {
+        x > 10_000 ? "over 10,000" : x < 0.01 ? "under 0.01" : Number.plain(x)
     }
 
     /// FF's time-per-epoch ratio against `v` at `depth`, as its comparison gives it.

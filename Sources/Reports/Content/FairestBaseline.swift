@@ -37,8 +37,18 @@ enum FairestBaseline {
         let c = choice.comparison
         let n = Answer.Names(arm: styles.label(c.arm), base: styles.label(c.baseline))
         func mib(_ b: Double) -> String { Number.fixed(b / 1_048_576, 1) + " MiB" }
-        let others = choice.peaks.dropFirst().map { "\(styles.label($0.arm)) \(mib($0.bytes))" }.joined(separator: ", ")
-        var out = ["Of the \(choice.peaks.count) BP arms at batch \(c.unit.batchSize.map(String.init) ?? "?"), \(n.base) has the lowest peak RSS (median \(mib(choice.peaks[0].bytes)); \(others)): the fairest BP baseline for a memory claim, and the one FF is measured against here."]
+        let batch = c.unit.batchSize.map(String.init) ?? "?"
+        // Arms whose medians print the same are tied: say so rather than let the name decide silently.
+        let tied = choice.peaks.filter { mib($0.bytes) == mib(choice.peaks[0].bytes) }
+        let others = choice.peaks.dropFirst(tied.count).map { "\(styles.label($0.arm)) \(mib($0.bytes))" }.joined(separator: ", ")
+        let rest = others.isEmpty ? "" : "; \(others)"
+        var out: [String]
+        if tied.count > 1 {
+            let names = ReportContent.list(tied.map { styles.label($0.arm) })
+            out = ["Of the \(choice.peaks.count) BP arms at batch \(batch), \(names) share the lowest peak RSS (median \(mib(choice.peaks[0].bytes))\(rest)): any of them is the fairest BP baseline for a memory claim, and FF is measured against \(n.base) here."]
+        } else {
+            out = ["Of the \(choice.peaks.count) BP arms at batch \(batch), \(n.base) has the lowest peak RSS (median \(mib(choice.peaks[0].bytes))\(rest)): the fairest BP baseline for a memory claim, and the one FF is measured against here."]
+        }
         for metric in [Metrics.peakRSS, Metrics.epochTime] {
             if let e = c.endpoint(metric), let s = Answer.ratioSentence(e, metric, c, n) { out.append(s) }
         }

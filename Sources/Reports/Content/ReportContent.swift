@@ -156,7 +156,7 @@ enum ReportContent {
 
     static func methodsSection(_ model: ReportModel, styles: ArmStyles) -> ReportDocument.Section {
         let completed = model.runs.filter { $0.status == .completed }
-        let configs = Set(completed.map { "\(styles.label(ArmInfo.of($0))) \($0.layers ?? "?") on \(ReportText.datasetTitle($0.dataset)), batch \($0.batchSize.map(String.init) ?? "?"), \($0.epochs.map(String.init) ?? "?") epochs" + ($0.parameterCount.map { ", \($0) parameters" } ?? "") }).sorted()
+        let configs = Set(completed.map { "\(styles.label(ArmInfo.of($0))) \($0.layers ?? "?") on \(ReportText.datasetTitle($0.dataset)), batch \($0.batchSize.map(String.init) ?? "?"), \($0.epochs.map(String.init) ?? "?") epoch\($0.epochs == 1 ? "" : "s")" + ($0.parameterCount.map { ", \($0) parameters" } ?? "") }).sorted()
         let seeds = Set(completed.compactMap(\.seed)).sorted().map(String.init).joined(separator: ", ")
         let interval = completed.compactMap(\.sampleInterval).first.map { String(format: "%.0f ms", $0 * 1000) } ?? "—"
         let families = Set(model.comparisons.map(\.familySize)).sorted()
