@@ -126,6 +126,8 @@ import Testing
         ("  bad:\n    algorithm: ff\n    command: []\n", "arms.bad.command: expected a non-empty list"),
         ("  bad:\n    algorithm: ff\n    framework: pytorch\n", "arms.bad.framework: 'pytorch' needs a command:"),
         ("  bad:\n    algorithm: ff\n    command: [\"${FFBENCH_NO_SUCH_VARIABLE}\", x.py]\n", "arms.bad.command: command: ${FFBENCH_NO_SUCH_VARIABLE} is not set"),
+        ("  bad:\n    algorithm: ff\n    command: [/no/such/program, x.py]\n", "arms.bad.command: /no/such/program: no such program"),
+        ("  bad:\n    algorithm: ff\n    command: [no-such-program-anywhere, x.py]\n", "arms.bad.command: no-such-program-anywhere: no such program"),
     ])
     func badCommandArmsAreOneLineErrorsBeforeAnythingRuns(arm: String, message: String) throws {
         let dir = CLI.temporaryDirectory()

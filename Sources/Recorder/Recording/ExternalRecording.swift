@@ -74,9 +74,16 @@ public final class ExternalRecording {
         }
         var reader = LineReader(child.output!)
         let decoder = JSONDecoder()
+        var lastEpoch = 0
         while let line = reader.next() {
-            switch EpochLineReader.read(line, decoder: decoder) {
+            var read = EpochLineReader.read(line, decoder: decoder)
+            // A repeated or earlier epoch would replace or reorder what is stored: refused, the first kept.
+            if case .epoch(let epoch, _) = read, epoch.epoch <= lastEpoch {
+                read = .refused("epoch \(epoch.epoch) after epoch \(lastEpoch): epochs must increase (a repeated or out-of-order line)")
+            }
+            switch read {
             case .epoch(let epoch, let notes):
+                lastEpoch = epoch.epoch
                 var row = EpochRecord(runID: id, line: epoch)
                 let measured = meter.end()
                 (row.cpuSeconds, row.otherCPUShare, row.energyJoules) = (measured.cpuSeconds, measured.otherCPUShare, measured.energyJoules)

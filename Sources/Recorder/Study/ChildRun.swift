@@ -27,13 +27,24 @@ extension StudySpec {
     }
 
     /// Command arms' commands expand here (variables set, data found) before any run starts.
+    /// The program a command's first word names: a path to an executable file, or a name found on PATH.
+    static func executable(_ program: String, path: String = ProcessInfo.processInfo.environment["PATH"] ?? "") -> String? {
+        let fm = FileManager.default
+        if program.contains("/") { return fm.isExecutableFile(atPath: program) ? program : nil }
+        return path.split(separator: ":").map { "\($0)/\(program)" }.first { fm.isExecutableFile(atPath: $0) }
+    }
+
     public func checkCommands(dataDirectory: String?) throws(StudyError) {
         for arm in arms where arm.command != nil {
             guard let run = plan.first(where: { $0.arm == arm.name }) else { continue }
-            do { _ = try externalRun(of: run, dataDirectory: dataDirectory).expandedCommand() } catch let e as StudyError {
+            let words: [String]
+            do { words = try externalRun(of: run, dataDirectory: dataDirectory).expandedCommand() } catch let e as StudyError {
                 throw e
             } catch {
                 throw .spec(path: path, key: "arms.\(arm.name).command", message: "\(error)")
+            }
+            if let program = words.first, Self.executable(program) == nil {
+                throw .spec(path: path, key: "arms.\(arm.name).command", message: "\(program): no such program (not an executable file, nor on PATH)")
             }
         }
     }

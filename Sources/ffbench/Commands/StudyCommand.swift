@@ -98,6 +98,7 @@ struct StudyRun: ParsableCommand {
         let (study, path) = try target.load()
         try study.checkCommands(dataDirectory: data.dataDirectory)
         _ = try report.formats()
+        try checkReportFolder(out, study.name)
         let plan = AnalysisPlan(baseline: study.baseline, targetError: study.targetError, equivalenceMargin: study.equivalenceMargin,
                                 pilotCV: study.pilotCV, smallestEffect: study.smallestEffect)
         for w in DesignCheck.warnings(seeds: study.seeds.count, plan: plan) { Console.error("warning: \(study.name): \(w)") }
@@ -150,6 +151,15 @@ struct StudyRun: ParsableCommand {
         // The plan is declared once the array is accepted: a refused submission changes nothing.
         try RunStore.open(path).declare(study.declaration)
         print("\(study.name): submitted job array \(submission.jobID) (\(runs.count) of \(study.plan.count) runs); shards in \(slurmExecutor.shards); see 'ffbench study status \(target.spec)'")
+    }
+}
+
+/// Refuses, before any run, a report folder that cannot be one (the report is written after every run).
+func checkReportFolder(_ out: String?, _ study: String) throws {
+    let folder = out ?? "Output/\(study)"
+    var isDirectory: ObjCBool = false
+    if FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), !isDirectory.boolValue {
+        throw ValidationError("--out \(folder): is a file, not a folder; nothing was started")
     }
 }
 
