@@ -133,6 +133,11 @@ import Testing
         let n = Power.seedsNeeded(ratio: 1.1, cv: 0.1, paired: true)!
         #expect(Power.ratioTest(ratio: 1.1, cv: 0.1, seeds: n, paired: true)! >= 0.8)
         #expect(Power.ratioTest(ratio: 1.1, cv: 0.1, seeds: n - 1, paired: true)! < 0.8)
+        // Above 100 seeds too (the case: cv 0.3, ratio 1.05, paired needs 287, not 309).
+        let many = Power.seedsNeeded(ratio: 1.05, cv: 0.3, paired: true)!
+        #expect(Power.ratioTest(ratio: 1.05, cv: 0.3, seeds: many, paired: true)! >= 0.8)
+        #expect(Power.ratioTest(ratio: 1.05, cv: 0.3, seeds: many - 1, paired: true)! < 0.8, "\(many) is not the fewest")
+        #expect(many == 287)
         let r = Power.detectableRatio(seeds: 5, cv: 0.1, paired: true)!
         #expect(abs(Power.ratioTest(ratio: r, cv: 0.1, seeds: 5, paired: true)! - 0.8) < 1e-6)
     }

@@ -52,13 +52,22 @@ public enum Power {
     public static func seedsNeeded(ratio: Double, cv: Double, paired: Bool, alpha: Double = 0.05,
                                    power: Double = 0.8, limit: Int = 10_000) -> Int? {
         guard ratio != 1 else { return nil }
-        var n = 2
-        while n <= limit {
-            guard let p = ratioTest(ratio: ratio, cv: cv, seeds: n, paired: paired, alpha: alpha) else { return nil }
-            if p >= power { return n }
-            n += n < 100 ? 1 : n / 10
+        func enough(_ n: Int) -> Bool? { ratioTest(ratio: ratio, cv: cv, seeds: n, paired: paired, alpha: alpha).map { $0 >= power } }
+        // Strides of a tenth above 100 seeds find a bracket quickly; bisection then finds its smallest n
+        // (power grows with n).
+        var failed = 1, n = 2
+        while true {
+            guard let ok = enough(n) else { return nil }
+            if ok { break }
+            guard n < limit else { return nil }
+            failed = n
+            n = min(limit, n + (n < 100 ? 1 : n / 10))
         }
-        return nil
+        while n - failed > 1 {
+            let mid = (failed + n) / 2
+            if enough(mid) == true { n = mid } else { failed = mid }
+        }
+        return n
     }
 
     /// The smallest ratio above 1 that n seeds per arm detect with `power`.
