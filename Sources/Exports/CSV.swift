@@ -60,12 +60,15 @@ public struct CSVTable: Sendable {
 
     public enum Failure: Error, CustomStringConvertible {
         case unreadable(String), empty(String), missingColumn(String, String, [String]), badNumber(String, String, Int, String)
+        case duplicateColumn(String, String), extraFields(String, Int, Int, Int)
         public var description: String {
             switch self {
             case .unreadable(let p): "\(p): cannot be read"
             case .empty(let p): "\(p): no header row"
             case .missingColumn(let p, let c, let have): "\(p): no column '\(c)' (columns: \(have.joined(separator: ", ")))"
-            case .badNumber(let p, let c, let line, let v): "\(p): line \(line), column '\(c)': '\(v.prefix(40))' is not a finite number"
+            case .badNumber(let p, let c, let line, let v): "\(p): line \(line), column '\(c)': '\(v.prefix(40))' is not a finite decimal number"
+            case .duplicateColumn(let p, let c): "\(p): column '\(c.prefix(40))' appears twice in the header"
+            case .extraFields(let p, let line, let n, let columns): "\(p): line \(line) has \(n) fields, the header \(columns)"
             }
         }
     }
@@ -76,7 +79,13 @@ public struct CSVTable: Sendable {
         guard let first = records.first else { throw .empty(path) }
         self.path = path
         header = first.map { $0.trimmingCharacters(in: .whitespaces) }
+        var seen = Set<String>()
+        for name in header where !seen.insert(name).inserted { throw .duplicateColumn(path, name) }
         rows = Array(records.dropFirst())
+        // A row wider than the header has a value no column names: the file is not what it seems.
+        if let (line, row) = rows.enumerated().first(where: { $0.element.count > header.count }) {
+            throw .extraFields(path, line + 2, row.count, header.count)
+        }
     }
 
     public func column(_ name: String) throws(Failure) -> Int {
@@ -90,7 +99,10 @@ public struct CSVTable: Sendable {
         out.reserveCapacity(rows.count)
         for (line, row) in rows.enumerated() {
             let text = i < row.count ? row[i].trimmingCharacters(in: .whitespaces) : ""
-            guard let v = Double(text), v.isFinite else { throw .badNumber(path, name, line + 2, text) }
+            // Decimal notation only: Double("0x1p3") is 8, and "nan" or "inf" are no measurement.
+            guard text.allSatisfy({ "0123456789+-.eE".contains($0) }), let v = Double(text), v.isFinite else {
+                throw .badNumber(path, name, line + 2, text)
+            }
             out.append(v)
         }
         return out

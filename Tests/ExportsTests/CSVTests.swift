@@ -36,4 +36,29 @@ import Testing
         struct V: Encodable { let b = 1.0, a = Double.infinity }
         #expect(JSONOutput.line(V()) == #"{"a":"inf","b":1}"#)
     }
+
+    /// `ffbench stats` reads these files: what is not plainly a table of decimal numbers is refused, with the place named.
+    @Test(arguments: [
+        ("g,v\na,0x1p3\n", "line 2, column 'v': '0x1p3' is not a finite decimal number"),
+        ("g,v\na,1\nb,2,3\n", "line 3 has 3 fields, the header 2"),
+        ("g,v,v\na,1,2\n", "column 'v' appears twice in the header"),
+        ("g,v\na,nan\n", "'nan' is not a finite decimal number"),
+    ])
+    func tablesThatAreNotWhatTheySeemAreRefused(text: String, message: String) throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("csv-\(UUID().uuidString).csv").path
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        do {
+            let table = try CSVTable(path: path)
+            _ = try table.numbers("v")
+            Issue.record("\(text) was accepted")
+        } catch {
+            #expect(error.description.contains(message), "\(error)")
+        }
+    }
+
+    @Test func decimalNumbersInEveryNotationStillRead() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("csv-\(UUID().uuidString).csv").path
+        try "g,v\na,1.5\nb,-2e-3\nc, 7 \nd,+4E2\n".write(toFile: path, atomically: true, encoding: .utf8)
+        #expect(try CSVTable(path: path).numbers("v") == [1.5, -0.002, 7, 400])
+    }
 }
