@@ -46,3 +46,21 @@ struct StudyPreflightTests {
         #expect(!FileManager.default.fileExists(atPath: dir + "/pre.sqlite"), "a run was started")
     }
 }
+
+/// A refused name is shown on one short line, whatever was given.
+struct RefusedNameTests {
+    @Test(arguments: [String(repeating: "a", count: 4000), "a\nb", "x\r\u{1B}[31m"])
+    func aRefusedArmNameIsOneShortLine(name: String) throws {
+        let dir = CLI.temporaryDirectory()
+        let r = try CLI.run(["record", "--db", dir + "/n.sqlite", "--arm", name, "--", "/bin/true"])
+        #expect(r.status != 0)
+        #expect(r.stderr.split(separator: "\n").count == 1 && r.stderr.count < 300, "\(r.stderr.count) characters: \(r.stderr.prefix(300))")
+        let spec = dir + "/s.yaml"
+        let key = name.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\n", with: "\\n")
+            .replacingOccurrences(of: "\r", with: "\\r").replacingOccurrences(of: "\u{1B}", with: "\\e")
+        try "study: s\ndataset: mnist\nepochs: 1\nseeds: [1]\narms:\n  \"\(key)\": {algorithm: bp}\n".write(toFile: spec, atomically: true, encoding: .utf8)
+        let s = try CLI.run(["study", spec, "--db", dir + "/s.sqlite"])
+        #expect(s.status != 0)
+        #expect(s.stderr.split(separator: "\n").count == 1 && s.stderr.count < 300, "\(s.stderr.count) characters: \(s.stderr.prefix(300))")
+    }
+}

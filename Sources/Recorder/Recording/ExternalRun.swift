@@ -41,7 +41,7 @@ public struct ExternalRun: Sendable {
         }
         for (name, value) in [("study", study), ("arm", arm), ("framework", framework)] {
             if let value, let problem = SafeName.problem(value, gridSuffix: name == "arm") {
-                throw .badValue(option: name, value: value, expected: problem)
+                throw .badValue(option: name, value: SafeName.shown(value), expected: problem)
             }
         }
         for (name, value) in [("dataset", dataset), ("layers", layers), ("batch-size", batchSize.map(String.init)),

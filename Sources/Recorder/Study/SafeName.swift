@@ -20,4 +20,14 @@ public enum SafeName {
         }
         return nil
     }
+
+    /// A refused name as a message shows it: on one line (control
+    /// characters escaped) and cut after 40 characters, so that a
+    /// refusal stays one short line whatever was given.
+    public static func shown(_ name: String) -> String {
+        let escaped = name.unicodeScalars.map { $0.properties.generalCategory == .control ? $0.escaped(asASCII: true) : String($0) }
+        let whole = escaped.joined()
+        let cut = escaped.count > 40 ? escaped.prefix(40).joined() + "… (\(name.count) characters)" : whole
+        return cut
+    }
 }

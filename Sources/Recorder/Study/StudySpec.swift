@@ -90,7 +90,7 @@ public struct StudySpec: Sendable {
         }
 
         let name = try keys["study"].map { n throws(StudyError) in try scalar("study", n) } ?? defaultName
-        if let problem = SafeName.problem(name) { throw fail("study", "'\(name)': \(problem)") }
+        if let problem = SafeName.problem(name) { throw fail("study", "'\(SafeName.shown(name))': \(problem)") }
         let dataset = try scalar("dataset", try required("dataset"))
         let epochsText = try scalar("epochs", try required("epochs"))
         guard let epochs = Int(epochsText), (1...100_000).contains(epochs) else {
@@ -145,7 +145,7 @@ public struct StudySpec: Sendable {
         var arms: [StudyArm] = []
         for (k, v) in armsNode {
             guard let armName = k.string else { throw fail("arms", "arm names must be strings") }
-            if let problem = SafeName.problem(armName) { throw fail("arms.\(armName)", problem) }
+            if let problem = SafeName.problem(armName) { throw fail("arms.\(SafeName.shown(armName))", problem) }
             let at = "arms.\(armName)"
             // A command arm's own keys: what it runs and what implements it.
             var command: [String]?, framework: String?
@@ -165,7 +165,7 @@ public struct StudySpec: Sendable {
                 }
                 if let f = m["framework"] {
                     framework = try scalar("\(at).framework", f)
-                    if let problem = SafeName.problem(framework!) { throw fail("\(at).framework", "'\(framework!)': \(problem)") }
+                    if let problem = SafeName.problem(framework!) { throw fail("\(at).framework", "'\(SafeName.shown(framework!))': \(problem)") }
                     if command == nil && framework != StudyArm.native {
                         throw fail("\(at).framework", "'\(framework!)' needs a command: (ffbench's own trainers are framework \(StudyArm.native))")
                     }

@@ -36,7 +36,7 @@ struct RecordingFlags: ParsableArguments {
             return nil
         }
         for (flag, name) in [("--study", study), ("--arm", arm)] {
-            if let name, let problem = SafeName.problem(name, gridSuffix: flag == "--arm") { throw ValidationError("\(flag) '\(name)': \(problem)") }
+            if let name, let problem = SafeName.problem(name, gridSuffix: flag == "--arm") { throw ValidationError("\(flag) '\(SafeName.shown(name))': \(problem)") }
         }
         return RecordingOptions(databasePath: db, study: study, arm: arm, sampleInterval: interval)
     }
