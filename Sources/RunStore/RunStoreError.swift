@@ -20,7 +20,7 @@ public enum RunStoreError: Error, CustomStringConvertible, Equatable {
         case .missing(let path): "\(path): no such database"
         case .unknownRun(let path, let id): "\(path): no run with id '\(id)'"
         case .database(let path, let message): "\(path): \(message)"
-        case .damaged(let path, let detail): "\(path): the database is damaged (\(detail))"
+        case .damaged(let path, let detail): "\(path): the database is damaged (\(Self.oneLine(detail)))"
         case .refused(let path, let message): "\(path): \(message)"
         }
     }
@@ -29,5 +29,13 @@ public enum RunStoreError: Error, CustomStringConvertible, Equatable {
     public var isInputError: Bool {
         if case .database = self { return false }
         return true
+    }
+
+    /// SQLite's integrity report spans lines ("*** in database main ***", then one per problem): one line, the first problems.
+    static func oneLine(_ detail: String) -> String {
+        let lines = detail.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
+            .filter { !$0.isEmpty && !$0.hasPrefix("***") }
+        let shown = lines.prefix(3).joined(separator: "; ")
+        return lines.count > 3 ? shown + "; and \(lines.count - 3) more" : shown
     }
 }

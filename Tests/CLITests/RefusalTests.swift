@@ -1,4 +1,6 @@
 import Foundation
+
+// Issue 23: input that was accepted silently, refused before it does harm and in one line.
 import RunStore
 import Testing
 
@@ -62,5 +64,23 @@ struct RefusedNameTests {
         let s = try CLI.run(["study", spec, "--db", dir + "/s.sqlite"])
         #expect(s.status != 0)
         #expect(s.stderr.split(separator: "\n").count == 1 && s.stderr.count < 300, "\(s.stderr.count) characters: \(s.stderr.prefix(300))")
+    }
+}
+
+/// SQLite's integrity report spans lines; the refusal of a damaged database does not.
+struct DamagedDatabaseMessageTests {
+    @Test func mergingADamagedDatabaseIsRefusedInOneLine() throws {
+        let dir = CLI.temporaryDirectory()
+        let source = dir + "/damaged.sqlite"
+        try RunStore.open(source).fillSynthetic(runs: 10, epochs: 10, samplesPerRun: 500)
+        let handle = try #require(FileHandle(forUpdatingAtPath: source))
+        try handle.seek(toOffset: 4096 * 5)
+        try handle.write(contentsOf: Data(repeating: 0xFF, count: 200))
+        try handle.close()
+        let r = try CLI.run(["merge", "--output", dir + "/merged.sqlite", source])
+        #expect(r.status != 0)
+        #expect(r.stderr.contains("the database is damaged"), "\(r.stderr)")
+        #expect(r.stderr.split(separator: "\n").count == 1, "\(r.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: dir + "/merged.sqlite"))
     }
 }
