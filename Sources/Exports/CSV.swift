@@ -60,13 +60,14 @@ public struct CSVTable: Sendable {
 
     public enum Failure: Error, CustomStringConvertible {
         case unreadable(String), empty(String), missingColumn(String, String, [String]), badNumber(String, String, Int, String)
-        case duplicateColumn(String, String), extraFields(String, Int, Int, Int)
+        case duplicateColumn(String, String), extraFields(String, Int, Int, Int), tooLarge(String, String, Int, String)
         public var description: String {
             switch self {
             case .unreadable(let p): "\(p): cannot be read"
             case .empty(let p): "\(p): no header row"
             case .missingColumn(let p, let c, let have): "\(p): no column '\(c)' (columns: \(have.joined(separator: ", ")))"
             case .badNumber(let p, let c, let line, let v): "\(p): line \(line), column '\(c)': '\(v.prefix(40))' is not a finite decimal number"
+            case .tooLarge(let p, let c, let line, let v): "\(p): line \(line), column '\(c)': \(v.prefix(40)) is beyond ±1e150, where sums of squares overflow"
             case .duplicateColumn(let p, let c): "\(p): column '\(c.prefix(40))' appears twice in the header"
             case .extraFields(let p, let line, let n, let columns): "\(p): line \(line) has \(n) fields, the header \(columns)"
             }
@@ -103,6 +104,8 @@ public struct CSVTable: Sendable {
             guard text.allSatisfy({ "0123456789+-.eE".contains($0) }), let v = Double(text), v.isFinite else {
                 throw .badNumber(path, name, line + 2, text)
             }
+            // Means and variances square and sum the values: beyond this they overflow and come out as nan.
+            guard abs(v) <= 1e150 else { throw .tooLarge(path, name, line + 2, text) }
             out.append(v)
         }
         return out

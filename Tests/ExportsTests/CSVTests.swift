@@ -43,6 +43,7 @@ import Testing
         ("g,v\na,1\nb,2,3\n", "line 3 has 3 fields, the header 2"),
         ("g,v,v\na,1,2\n", "column 'v' appears twice in the header"),
         ("g,v\na,nan\n", "'nan' is not a finite decimal number"),
+        ("g,v\na,1.7e308\nb,1.6e308\n", "line 2, column 'v': 1.7e308 is beyond ±1e150"),
     ])
     func tablesThatAreNotWhatTheySeemAreRefused(text: String, message: String) throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("csv-\(UUID().uuidString).csv").path
