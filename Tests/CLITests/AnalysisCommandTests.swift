@@ -143,6 +143,12 @@ import Testing
         #expect(((cmp["ratio"] as? [String: Any])?["inference"] as? [String: Any])?["method"] as? String == "welch-t")
         let paired = try Self.json(["stats", "compare", file, "--group", "algorithm", "--value", "seconds", "--paired-by", "seed", "--format", "json"])
         #expect(paired["paired"] as? Bool == true)
+        #expect(paired["unpaired_left_out"] as? [Int] == [0, 0])
+        // Keys in one group only are left out, and the user is told how many.
+        try (String(contentsOfFile: file, encoding: .utf8) + "\nff,6,5.4\nff,7,5.5\nbp,9,3.0\n").write(toFile: dir + "/extra.csv", atomically: true, encoding: .utf8)
+        let extra = try CLI.run(["stats", "compare", dir + "/extra.csv", "--group", "algorithm", "--value", "seconds", "--paired-by", "seed"])
+        #expect(extra.status == 0)
+        #expect(extra.stderr.contains("2 row(s) of ff and 1 of bp have no partner by seed and are left out"), "\(extra.stderr)")
         let diff = try CLI.run(["stats", "compare", file, "--group", "algorithm", "--value", "seconds", "--estimand", "difference", "--margin", "0.2"])
         #expect(diff.status == 0 && diff.stdout.contains("not shown equivalent"))
         let describe = try CLI.run(["stats", "describe", file, "--value", "seconds", "--group", "algorithm"])

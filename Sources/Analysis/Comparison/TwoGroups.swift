@@ -8,10 +8,17 @@ public struct TwoGroups: Encodable, Sendable {
     public var groups: [String]
     public var n: [Int]
     public var paired: Bool
+    /// Paired by a key: each group's rows whose key the other group lacks, left out of the comparison.
+    public var unpairedLeftOut: [Int]?
     public var describe: [Descriptive]
     public var ratio: LogRatio?
     public var equivalence: Equivalence?
     public var sensitivity: TestResult?
+
+    enum CodingKeys: String, CodingKey {
+        case groups, n, paired, describe, ratio, equivalence, sensitivity
+        case unpairedLeftOut = "unpaired_left_out"
+    }
 
     /// Rows as (label, value, pairing key); the first label seen is compared with the second.
     public init(labels: [String], values: [Double], keys: [String]?, estimand: Estimand, margin: Double,
@@ -33,11 +40,13 @@ public struct TwoGroups: Encodable, Sendable {
             guard common.count >= 2 else { throw .undefined(what: source, reason: "fewer than 2 pairs share a key") }
             first = common.map { a[$0]! }
             second = common.map { b[$0]! }
+            unpairedLeftOut = [a.count - common.count, b.count - common.count]
         } else {
             for (l, v) in zip(labels, values) { if l == order[0] { first.append(v) } else { second.append(v) } }
         }
         groups = order
         n = [first.count, second.count]
+        if keys == nil { unpairedLeftOut = nil }
         paired = keys != nil
         describe = [try Descriptive(first), try Descriptive(second)]
         switch estimand {

@@ -46,6 +46,9 @@ struct StatsCompare: ParsableCommand {
             throw ValidationError("\(error)")
         }
         let result = try TwoGroups(labels: labels, values: values, keys: keys, estimand: estimand, margin: margin, source: file)
+        if let left = result.unpairedLeftOut, left.reduce(0, +) > 0, let key = pairedBy {
+            Console.error("warning: \(file): \(left[0]) row(s) of \(result.groups[0]) and \(left[1]) of \(result.groups[1]) have no partner by \(key) and are left out")
+        }
         if format == .json { try Console.printJSON(result); return }
         print(TextTable(header: TwoGroups.header, rows: result.rows).render())
     }
