@@ -14,6 +14,13 @@ import Testing
         #expect(warnings.isEmpty)
     }
 
+    @Test func aKeySpelledWithJSONEscapesIsTheSameKey() {
+        let r = EpochLineReader.read(#"{"\u0065poch": 4, "test_\u0065rror": 0.25}"#)
+        guard case .epoch(let line, _) = r else { Issue.record("\(r)"); return }
+        #expect(line.epoch == 4 && line.testError == 0.25)
+        #expect(EpochLineReader.read(#"{"\u0061": 1}"#) == .other)
+    }
+
     @Test func pythonsNaNAndInfinityAreMissingValuesWithAWarning() {
         let r = EpochLineReader.read(#"{"epoch": 3, "train_loss": NaN, "test_error": 0.1, "eval_seconds": Infinity, "note": "NaN stays text"}"#)
         guard case .epoch(let line, let warnings) = r else { Issue.record("\(r)"); return }

@@ -32,7 +32,8 @@ public enum EpochLineReader {
 
     public static func read(_ text: String, decoder: JSONDecoder = JSONDecoder()) -> Result {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
-        guard trimmed.hasPrefix("{"), trimmed.contains("\"epoch\"") else { return .other }
+        // Whether the object has an `epoch` key is JSON's to say (a key may be spelled with escapes, "\u0065poch").
+        guard trimmed.hasPrefix("{"), trimmed.contains("\"epoch\"") || trimmed.contains("\\u") else { return .other }
         var warnings: [String] = []
         let (clean, replaced) = nullingNonFinite(trimmed)
         if !replaced.isEmpty { warnings.append("\(replaced.joined(separator: ", ")) read as missing values") }
