@@ -84,3 +84,17 @@ struct DamagedDatabaseMessageTests {
         #expect(!FileManager.default.fileExists(atPath: dir + "/merged.sqlite"))
     }
 }
+
+/// A study of thousands of runs is started only when asked twice.
+struct OversizedStudyTests {
+    @Test func aStudyOfTenThousandRunsWantsYes() throws {
+        let dir = CLI.temporaryDirectory()
+        let arms = (1...50).map { "  a\($0): {algorithm: bp}\n" }.joined()
+        try "study: big\ndataset: mnist\nepochs: 1\nseeds: 1-200\noptions: {layers: 2x8}\narms:\n\(arms)".write(toFile: dir + "/big.yaml", atomically: true, encoding: .utf8)
+        let r = try CLI.run(["study", dir + "/big.yaml", "--db", dir + "/big.sqlite"])
+        #expect(r.status != 0)
+        #expect(r.stderr.contains("big: 10000 runs (50 arms x 200 seeds), time unknown until a run of each arm has finished; a study of more than 1000 runs starts only with --yes"), "\(r.stderr)")
+        #expect(r.stderr.split(separator: "\n").count == 1, "\(r.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: dir + "/big.sqlite"))
+    }
+}

@@ -93,12 +93,17 @@ struct StudyRun: ParsableCommand {
     var requireQuiet = false
     @Flag(help: "Rerun, as new runs, the runs whose timings were disturbed; the old runs stay stored, marked superseded.")
     var retime = false
+    @Flag(help: "Start a study of more than \(StudySize.confirmAbove) runs.") var yes = false
 
     func run() throws {
         let (study, path) = try target.load()
         try study.checkCommands(dataDirectory: data.dataDirectory)
         _ = try report.formats()
         try checkReportFolder(out, study.name)
+        if study.plan.count > StudySize.confirmAbove && !yes && !retime {
+            let stored = FileManager.default.fileExists(atPath: path) ? (try? RunStore.openExisting(path).runs(study: study.name)) ?? [] : []
+            throw ValidationError("\(study.name): \(study.plan.count) runs (\(study.arms.count) arms x \(study.seeds.count) seeds), \(StudySize.estimate(study, stored: stored)); a study of more than \(StudySize.confirmAbove) runs starts only with --yes")
+        }
         let plan = AnalysisPlan(baseline: study.baseline, targetError: study.targetError, equivalenceMargin: study.equivalenceMargin,
                                 pilotCV: study.pilotCV, smallestEffect: study.smallestEffect)
         for w in DesignCheck.warnings(seeds: study.seeds.count, plan: plan) { Console.error("warning: \(study.name): \(w)") }
