@@ -60,11 +60,12 @@ import Testing
     }
 
     /// The comparison's counts and the time per epoch interval, from `compare --format json`.
-    static func timing(_ db: String) throws -> (disturbed: Int, epochs: Int, low: Double, high: Double, estimate: Double) {
+    /// The interval is nil when too few runs were undisturbed to compare (the verdict is then "unreliable").
+    static func timing(_ db: String) throws -> (disturbed: Int, epochs: Int, low: Double, high: Double, estimate: Double)? {
         let object = try AnalysisCommandTests.json(["compare", "--db", db, "--format", "json"])
         let c = try #require((object["comparisons"] as? [[String: Any]])?.first)
         let time = try #require(AnalysisCommandTests.endpoints(c)["epoch_seconds"])
-        let interval = try #require(time["estimate"] as? [String: Any])
+        guard let interval = time["estimate"] as? [String: Any] else { return nil }
         return (c["disturbed_epochs"] as! Int, c["epochs"] as! Int, interval["low"] as! Double, interval["high"] as! Double,
                 interval["estimate"] as! Double)
     }
@@ -85,7 +86,7 @@ import Testing
             quiet = try Self.timing(r.db)
             if quiet?.disturbed == 0 { break }
         }
-        let q = try #require(quiet)
+        let q = try #require(quiet, "both quiet studies had too few undisturbed runs to compare")
         #expect(q.disturbed == 0, "a quiet study flagged \(q.disturbed) of \(q.epochs) epochs")
         #expect(try Self.timingSentences(quietDir).contains { $0.hasPrefix("Timing: no epoch of either arm was disturbed") })
 
@@ -101,7 +102,7 @@ import Testing
         }
         #expect(r.status == 0)
         #expect(!burning.isEmpty, "the burners never started")
-        let b = try Self.timing(r.db)
+        let b = try #require(try Self.timing(r.db), "the busy study has no undisturbed ratio")
         #expect(b.disturbed >= 2, "only \(b.disturbed) of \(b.epochs) epochs flagged beside two busy loops")
         let sentences = try Self.timingSentences(busyDir)
         #expect(sentences.contains { $0.hasPrefix("Timing: epochs disturbed by the machine") && $0.contains("other processes used the CPU") },
