@@ -70,25 +70,48 @@ import Testing
                 interval["estimate"] as! Double)
     }
 
+    /// Disturbed epochs by reason ("other_cpu", "canary", "slow_epoch"), both arms together.
+    static func reasons(_ db: String) throws -> [String: Int] {
+        let object = try AnalysisCommandTests.json(["compare", "--db", db, "--format", "json"])
+        let c = try #require((object["comparisons"] as? [[String: Any]])?.first)
+        var out: [String: Int] = [:]
+        for arm in c["disturbance"] as? [[String: Any]] ?? [] {
+            for (k, v) in arm["reasons"] as? [String: Int] ?? [:] { out[k, default: 0] += v }
+        }
+        return out
+    }
+
     static func timingSentences(_ dir: String) throws -> [String] {
         let html = try String(contentsOfFile: dir + "/report/report.html", encoding: .utf8)
         return AnswerTests.answerSentences(html).filter { $0.contains("time per epoch") || $0.hasPrefix("Timing:") }
     }
 
     @Test func aBurningProcessIsFlaggedAndTheUndisturbedRatioAgreesWithAQuietRun() throws {
-        // Quiet first. The host may burst on its own; a second quiet try is allowed, a third is not.
+        // Quiet first: nothing else runs in the machine. The host outside it may still slow it in bursts
+        // (docs/analysis.md), and then the rule rightly flags epochs as slow or the canary as slow; what
+        // it must never do on a quiet guest is blame other processes. A second try is allowed for a
+        // clean run.
         var quiet: (disturbed: Int, epochs: Int, low: Double, high: Double, estimate: Double)?
         var quietDir = ""
         for _ in 0..<2 {
-            quietDir = CLI.temporaryDirectory()
-            let r = try Self.study(quietDir)
+            let dir = CLI.temporaryDirectory()
+            let r = try Self.study(dir)
             #expect(r.status == 0)
-            quiet = try Self.timing(r.db)
+            let why = try Self.reasons(r.db)
+            #expect(why["other_cpu"] == nil, "a quiet guest blamed other processes: \(why)")
+            let t = try Self.timing(r.db)
+            if let t, quiet == nil || t.disturbed < quiet!.disturbed { (quiet, quietDir) = (t, dir) }
             if quiet?.disturbed == 0 { break }
         }
         let q = try #require(quiet, "both quiet studies had too few undisturbed runs to compare")
-        #expect(q.disturbed == 0, "a quiet study flagged \(q.disturbed) of \(q.epochs) epochs")
-        #expect(try Self.timingSentences(quietDir).contains { $0.hasPrefix("Timing: no epoch of either arm was disturbed") })
+        let told = try Self.timingSentences(quietDir)
+        if q.disturbed == 0 {
+            #expect(told.contains { $0.hasPrefix("Timing: no epoch of either arm was disturbed") }, "\(told)")
+        } else {
+            // The host burst during both tries: the report must say so, and say why.
+            #expect(told.contains { $0.hasPrefix("Timing: epochs disturbed by the machine") && !$0.contains("other processes") }, "\(told)")
+            print("the host slowed both quiet studies: \(q.disturbed) of \(q.epochs) epochs flagged (slow epoch or canary), none for other processes")
+        }
 
         // Busy: two burners from the third run's first epoch to the fourth run's second.
         let busyDir = CLI.temporaryDirectory()
