@@ -34,6 +34,7 @@ import Testing
         (#"{"epoch": 1, "test_error": -3.5}"#, "test_error -3.5"),
         (#"{"epoch": 1, "test_error": 1.5}"#, "test_error 1.5"),
         (#"{"epoch": 1, "train_seconds": -1}"#, "train_seconds -1"),
+        (#"{"epoch": 1, "train_seconds": 0}"#, "train_seconds 0: an epoch that trained takes time"),
         (#"{"epoch": 1, "peak_rss_bytes": 1e19}"#, "peak_rss_bytes"),
         (#"{"epoch": 1.5}"#, "epoch"),
         (#"{"epoch": "two"}"#, "epoch"),

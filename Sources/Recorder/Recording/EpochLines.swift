@@ -19,7 +19,7 @@ extension EpochLine {
 
 /// Reads a command's stdout lines: a JSON object with an integer `epoch`
 /// is an epoch line; anything else passes through. Values are checked as
-/// the store needs them (epoch ≥ 1, errors in [0, 1], times and bytes ≥ 0);
+/// the store needs them (epoch ≥ 1, errors in [0, 1], times and bytes ≥ 0, training time > 0);
 /// Python's NaN / Infinity tokens are read as missing values, with a
 /// warning, so such an epoch is kept rather than lost.
 public enum EpochLineReader {
@@ -59,6 +59,8 @@ public enum EpochLineReader {
                           ("learning_rate", l.learningRate)] {
             if let v, !v.isFinite { return "\(name) \(v): expected a finite number" }
             if let v, v < 0, name.hasSuffix("seconds") { return "\(name) \(v): expected 0 or more" }
+            // An epoch that trained took time: a 0 would make any ratio against it meaningless.
+            if let v, v == 0, name == "train_seconds" { return "train_seconds 0: an epoch that trained takes time (expected more than 0)" }
         }
         for (name, v) in [("peak_rss_bytes", l.peakRSSBytes), ("peak_tensor_bytes", l.peakTensorBytes),
                           ("peak_activation_bytes", l.peakActivationBytes), ("cuda_max_allocated_bytes", l.cudaMaxAllocatedBytes),
