@@ -13,7 +13,7 @@ enum CrossoverTable {
         let completed = model.runs.filter { $0.status == .completed }
         var out: [[String]] = []
         let shaped = completed.compactMap { r in Figures.Shape(r).map { (r, $0) } }
-        let panels = Dictionary(grouping: shaped) { "\($0.0.study ?? "")|\($0.0.dataset ?? "")|\(String(format: "%012d", $0.1.batch))|\($0.0.epochs ?? 0)" }
+        let panels = Dictionary(grouping: shaped) { Figures.panelKey($0.0, $0.1) }
         for key in panels.keys.sorted() {
             let runs = panels[key]!
             let arms = Dictionary(grouping: runs) { ArmInfo.of($0.0) }

@@ -15,20 +15,28 @@ extension Figures {
         var memory: Double
     }
 
+    /// Where networks are compared at one effective batch: study, data set,
+    /// batch (zero-padded, so keys sort by it) and epochs.
+    static func panelKey(_ run: RunRecord, _ shape: Shape) -> String {
+        "\(run.study ?? "")|\(run.dataset ?? "")|\(String(format: "%012d", shape.batch))|\(run.epochs ?? 0)"
+    }
+
     /// Per data set and batch size (the effective batch every arm shares),
     /// two panels: peak RSS (measured) and peak activation memory (the
     /// ledger's, exact); each arm's configurations joined in depth order.
     static func frontiers(_ model: ReportModel, styles: ArmStyles) -> [Figure] {
         let g = groups(model)
         var out: [Figure] = []
-        let keyed = g.keys.compactMap { key -> (UnitArm, Shape)? in
+        let keyed = g.keys.compactMap { key -> (UnitArm, Shape, String)? in
             guard let run = g[key]?.first, let shape = Shape(run) else { return nil }
-            return (key, shape)
+            return (key, shape, panelKey(run, shape))
         }
-        let panels = Dictionary(grouping: keyed) { "\($0.0.unit.study ?? "")|\($0.0.unit.dataset ?? "")|\($0.1.batch)|\($0.0.unit.epochs ?? 0)" }
-        for panelKey in panels.keys.sorted() {
-            let members = panels[panelKey]!
-            guard Set(members.map(\.0.arm)).count >= 2, let unit = members.first?.0.unit, let batch = members.first?.1.batch else { continue }
+        let panels = Dictionary(grouping: keyed, by: \.2)
+        for key in panels.keys.sorted() {
+            let members = panels[key]!.map { ($0.0, $0.1) }
+            // A frontier needs several arms and several networks: with one network it is two dots.
+            guard Set(members.map(\.0.arm)).count >= 2, Set(members.map(\.1)).count >= 2,
+                  let unit = members.first?.0.unit, let batch = members.first?.1.batch else { continue }
             for m in [Metrics.peakRSS, Metrics.peakActivations] {
                 let costs = members.compactMap { key, shape -> Cost? in
                     let runs = g[key] ?? []
