@@ -125,13 +125,18 @@ import Testing
         }
         #expect(r.status == 0)
         #expect(!burning.isEmpty, "the burners never started")
-        let b = try #require(try Self.timing(r.db), "the busy study has no undisturbed ratio")
-        #expect(b.disturbed >= 2, "only \(b.disturbed) of \(b.epochs) epochs flagged beside two busy loops")
+        let busyWhy = try Self.reasons(r.db)
+        #expect(busyWhy["other_cpu", default: 0] >= 2, "fewer than 2 epochs blamed on two busy loops: \(busyWhy)")
         let sentences = try Self.timingSentences(busyDir)
         #expect(sentences.contains { $0.hasPrefix("Timing: epochs disturbed by the machine") && $0.contains("other processes used the CPU") },
                 "\(sentences)")
-        // The undisturbed ratios of the quiet and the busy study agree (their intervals overlap).
-        #expect(b.low <= q.high && q.low <= b.high, "busy \(b.low)–\(b.high) against quiet \(q.low)–\(q.high)")
+        if let b = try Self.timing(r.db) {
+            // The undisturbed ratios of the quiet and the busy study agree (their intervals overlap).
+            #expect(b.low <= q.high && q.low <= b.high, "busy \(b.low)–\(b.high) against quiet \(q.low)–\(q.high)")
+        } else {
+            // Burners and host bursts together left too few undisturbed runs: no ratio, and the answer says why.
+            #expect(sentences.contains { $0.contains("unreliable") }, "no ratio, yet no 'unreliable' verdict: \(sentences)")
+        }
         print("quiet: \(try Self.timingSentences(quietDir))\nbusy: \(sentences)")
     }
 }
