@@ -12,9 +12,7 @@ extension RunStore {
     public static func merge(_ sources: [String], into output: String,
                              statuses: Set<RunStatus>? = nil) throws(RunStoreError) -> [(source: String, added: Int)] {
         for source in sources {
-            let checked = try openExisting(source)
-            let verdict = try checked.integrityCheck()
-            guard verdict == "ok" else { throw .damaged(path: source, detail: String(verdict.prefix(80))) }
+            try openExisting(source).requireSound(.full)
             if sameFile(source, output) { throw .refused(path: source, message: "is the merge's output: merge into another file") }
         }
         let temporary = URL(fileURLWithPath: output).deletingLastPathComponent()
@@ -27,7 +25,7 @@ extension RunStore {
                 let current = try openExisting(output)
                 try current.readOutsideTransaction { db in try db.execute(sql: "VACUUM INTO ?", arguments: [temporary]) }
             }
-            try checkFile(output, forWriting: true)
+            try checkFile(output, forWriting: true, verifying: true)
             do {
                 let target = try open(temporary)
                 for source in sources { added.append((source, try target.merge(from: source, statuses: statuses))) }

@@ -1,14 +1,26 @@
+import Foundation
 import GRDB
 
 /// Typed reads: every question the other modules ask of a run database.
 extension RunStore {
-    public func runs(study: String? = nil) throws(RunStoreError) -> [RunRecord] {
+    /// Runs in the order they started. A run still marked running whose
+    /// heartbeat stopped reads as interrupted, with the reason as its
+    /// message, even where the file cannot be written to say so.
+    public func runs(study: String? = nil, now: Date = Date()) throws(RunStoreError) -> [RunRecord] {
         try read { db in
             if let study {
                 return try RunRecord.fetchAll(db, sql: "SELECT * FROM runs WHERE study = ? ORDER BY started_at, id", arguments: [study])
             }
             return try RunRecord.fetchAll(db, sql: "SELECT * FROM runs ORDER BY started_at, id")
-        }
+        }.map { Self.asRead($0, now: now) }
+    }
+
+    static func asRead(_ run: RunRecord, now: Date) -> RunRecord {
+        guard let silence = silence(of: run, now: now) else { return run }
+        var read = run
+        read.status = .interrupted
+        read.message = staleMessage(run, silence: silence)
+        return read
     }
 
     /// A run by full id or unique prefix.
@@ -19,7 +31,7 @@ extension RunStore {
                                        .replacingOccurrences(of: "_", with: "\\_") + "%"])
         }
         guard matches.count == 1 else { throw .unknownRun(path: path, id: id) }
-        return matches[0]
+        return Self.asRead(matches[0], now: Date())
     }
 
     public func epochs(_ runID: String) throws(RunStoreError) -> [EpochRecord] {
@@ -124,9 +136,6 @@ extension RunStore {
         return try read { try StudyRecord.fetchAll($0, sql: "SELECT * FROM studies ORDER BY name") }
     }
 
-    public func integrityCheck() throws(RunStoreError) -> String {
-        try read { try String.fetchOne($0, sql: "PRAGMA integrity_check") ?? "no answer" }
-    }
 }
 
 /// The tables a user may export whole.

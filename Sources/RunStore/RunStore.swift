@@ -15,7 +15,7 @@ public final class RunStore: Sendable {
     /// Opens (creating if needed) a database for reading and writing, and
     /// marks runs whose process died without finishing as `interrupted`.
     public static func open(_ path: String) throws(RunStoreError) -> RunStore {
-        try checkFile(path, forWriting: true)
+        try checkFile(path, forWriting: true, verifying: true)
         let store = try RunStore(path: path)
         _ = try store.markStaleRuns()
         return store
@@ -24,9 +24,11 @@ public final class RunStore: Sendable {
     /// Opens an existing database: read-only (reports, exports, listings),
     /// which neither creates nor changes the file, or `writable` (removing a
     /// run), which creates nothing either. A missing file is an error.
-    public static func openExisting(_ path: String, writable: Bool = false) throws(RunStoreError) -> RunStore {
+    /// Unless `verifying` is false (`runs check`, which reports damage
+    /// rather than refusing it), a file whose pages are damaged is refused.
+    public static func openExisting(_ path: String, writable: Bool = false, verifying: Bool = true) throws(RunStoreError) -> RunStore {
         guard FileManager.default.fileExists(atPath: path) else { throw .missing(path: path) }
-        try checkFile(path, forWriting: writable)
+        try checkFile(path, forWriting: writable, verifying: verifying)
         if writable {
             let store = try RunStore(path: path)
             _ = try store.markStaleRuns()
@@ -101,14 +103,17 @@ public final class RunStore: Sendable {
         }
     }
 
-    /// Everything that can be known without modifying the file.
-    static func checkFile(_ path: String, forWriting: Bool) throws(RunStoreError) {
+    /// Everything that can be known without modifying the file, including
+    /// SQLite's integrity check when `verifying`: a damaged index is found
+    /// before a run is added or a listing read, not an epoch later.
+    static func checkFile(_ path: String, forWriting: Bool, verifying: Bool) throws(RunStoreError) {
         let fm = FileManager.default
+        let dir = (path as NSString).deletingLastPathComponent
         guard fm.fileExists(atPath: path) else {
-            let dir = (path as NSString).deletingLastPathComponent
             if !dir.isEmpty && !fm.fileExists(atPath: dir) {
                 throw .database(path: path, message: "folder \(dir) does not exist")
             }
+            if forWriting && access(RunStoreError.folder(of: path), W_OK) != 0 { throw .readOnlyFolder(path: path) }
             return
         }
         var st = stat()
@@ -116,6 +121,9 @@ public final class RunStore: Sendable {
             // Honoured even for root, who could write anyway: the user marked it read-only.
             throw .readOnly(path: path)
         }
+        // SQLite writes its journal (-wal, -shm) beside the file: a writable
+        // file in a read-only folder fails, and SQLite blames the file.
+        if forWriting && access(RunStoreError.folder(of: path), W_OK) != 0 { throw .readOnlyFolder(path: path) }
         guard let handle = FileHandle(forReadingAtPath: path) else { throw .database(path: path, message: "cannot be read") }
         let header = (try? handle.read(upToCount: 16)) ?? Data()
         try? handle.close()
@@ -131,6 +139,13 @@ public final class RunStore: Sendable {
                 let queue = try DatabaseQueue(path: path, configuration: config)
                 defer { try? queue.close() }
                 return try queue.read { db in
+                    if verifying {
+                        // The full check, not the quick one: a row missing from an index passes the quick
+                        // check, and queries through that index then miss it. 1.4 s on a 290 MB file of 2
+                        // million samples, milliseconds on a study's usual few megabytes.
+                        let report = try String.fetchAll(db, sql: "PRAGMA integrity_check")
+                        if report != ["ok"] { throw RunStoreError.damaged(path: path, detail: report.joined(separator: "\n")) }
+                    }
                     guard try db.tableExists("grdb_migrations") else { return [] }
                     return try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations")
                 }

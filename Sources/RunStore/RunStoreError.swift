@@ -1,7 +1,10 @@
+import Foundation
+
 /// Problems with a run database, one line each, naming the file.
 public enum RunStoreError: Error, CustomStringConvertible, Equatable {
     case notSQLite(path: String)
     case readOnly(path: String)
+    case readOnlyFolder(path: String)
     case newerSchema(path: String, unknown: [String])
     case missing(path: String)
     case unknownRun(path: String, id: String)
@@ -15,6 +18,8 @@ public enum RunStoreError: Error, CustomStringConvertible, Equatable {
         switch self {
         case .notSQLite(let path): "\(path): not an SQLite database"
         case .readOnly(let path): "\(path): database file is read-only"
+        case .readOnlyFolder(let path):
+            "\(path): its folder \(Self.folder(of: path)) is read-only, and SQLite must write its journal files (-wal, -shm) there; move the database or make the folder writable"
         case .newerSchema(let path, let unknown):
             "\(path): written by a newer ffbench (schema migrations \(unknown.joined(separator: ", ")) unknown here); upgrade ffbench to use it"
         case .missing(let path): "\(path): no such database"
@@ -29,6 +34,11 @@ public enum RunStoreError: Error, CustomStringConvertible, Equatable {
     public var isInputError: Bool {
         if case .database = self { return false }
         return true
+    }
+
+    static func folder(of path: String) -> String {
+        let dir = (path as NSString).deletingLastPathComponent
+        return dir.isEmpty ? "." : dir
     }
 
     /// SQLite's integrity report spans lines ("*** in database main ***", then one per problem): one line, the first problems.

@@ -84,23 +84,24 @@ extension RunStore {
     }
 
     /// Runs still marked `running` whose process is gone (same host, dead
-    /// PID) or whose heartbeat stopped (any host, 10 minutes) become
+    /// PID) or whose heartbeat stopped (any host, `heartbeatTimeout`) become
     /// `interrupted`. Returns their ids.
     @discardableResult
     public func markStaleRuns(now: Date = Date(), hostname: String = ProcessInfo.processInfo.hostName) throws(RunStoreError) -> [String] {
         let running = try read { try RunRecord.fetchAll($0, sql: "SELECT * FROM runs WHERE status = 'running'") }
-        let stale = running.filter { run in
-            if run.hostname == hostname, let pid = run.pid, pid > 0, pid != Int(getpid()) {
-                if kill(pid_t(pid), 0) != 0 && errno == ESRCH { return true }
+        var stale: [(id: String, message: String)] = []
+        for run in running {
+            if run.hostname == hostname, let pid = run.pid, pid > 0, pid != Int(getpid()),
+               kill(pid_t(pid), 0) != 0 && errno == ESRCH {
+                stale.append((run.id, "process \(pid) on \(hostname) stopped without finishing"))
+            } else if let silence = Self.silence(of: run, now: now) {
+                stale.append((run.id, Self.staleMessage(run, silence: silence)))
             }
-            if let beat = run.heartbeatAt.flatMap(Timestamp.date) { return now.timeIntervalSince(beat) > 600 }
-            return false
         }
-        for run in stale {
+        for (id, message) in stale {
             try write { db in
-                try db.execute(sql: """
-                    UPDATE runs SET status = 'interrupted', message = ? WHERE id = ? AND status = 'running'
-                    """, arguments: ["process \(run.pid.map(String.init) ?? "?") on \(run.hostname ?? "?") stopped without finishing", run.id])
+                try db.execute(sql: "UPDATE runs SET status = 'interrupted', message = ? WHERE id = ? AND status = 'running'",
+                               arguments: [message, id])
             }
         }
         return stale.map(\.id)

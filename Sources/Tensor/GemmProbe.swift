@@ -1,4 +1,5 @@
 import Synchronization
+import Glibc
 
 /// The shape of one GEMM call: C (m x n) = op(A) (m x k) * op(B) (k x n).
 public struct GemmShape: Hashable, Codable, Sendable, CustomStringConvertible {
@@ -32,6 +33,10 @@ public struct GemmShape: Hashable, Codable, Sendable, CustomStringConvertible {
 /// switched on, so a benchmark can learn exactly which products a training
 /// step runs and how much of the step they take. Off, it costs one atomic
 /// load per call.
+///
+/// Only calls made on the thread that started it are recorded: the probe is
+/// one per process, and another thread's products (a second test, a canary)
+/// are not the step being measured.
 public final class GemmProbe: Sendable {
     public static let shared = GemmProbe()
 
@@ -41,25 +46,32 @@ public final class GemmProbe: Sendable {
         public var flops: Double { calls.reduce(0) { $0 + $1.flops } }
     }
 
-    private let on = Atomic<Bool>(false)
+    /// The recording thread's id, or 0 while off.
+    private let owner = Atomic<UInt>(0)
     private let record = Mutex(Record())
 
     public init() {}
 
-    public var isOn: Bool { on.load(ordering: .relaxed) }
+    /// Whether calls made on the current thread are being recorded.
+    public var isOn: Bool {
+        let id = owner.load(ordering: .relaxed)
+        return id != 0 && id == Self.currentThread
+    }
 
-    /// Clears what was recorded and starts recording.
+    /// Clears what was recorded and starts recording this thread's calls.
     public func start() {
         record.withLock { $0 = Record() }
-        on.store(true, ordering: .relaxed)
+        owner.store(Self.currentThread, ordering: .relaxed)
     }
 
     /// Stops recording and returns what was recorded since `start`.
     @discardableResult
     public func stop() -> Record {
-        on.store(false, ordering: .relaxed)
+        owner.store(0, ordering: .relaxed)
         return record.withLock { $0 }
     }
+
+    private static var currentThread: UInt { UInt(pthread_self()) }
 
     func add(_ shape: GemmShape, seconds: Double) {
         record.withLock {

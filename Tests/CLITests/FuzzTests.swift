@@ -147,7 +147,109 @@ import Training
         counts["epoch lines refused"] = refused
         counts["epoch lines repeated or out of order"] = outOfOrder
         counts["epoch lines with NaN kept as missing"] = warned
+        counts.merge(try Self.storedDatabases(&rng, dir), uniquingKeysWith: +)
+        counts.merge(try Self.studiesRefusedBeforeRunning(&rng, dir), uniquingKeysWith: +)
         print("fuzz counts: \(counts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))")
+    }
+}
+
+extension FuzzTests {
+    /// 5. Databases changed behind ffbench's back: impossible values, runs
+    /// left running, bytes overwritten anywhere in the file. `runs check`
+    /// names what is wrong; `compare` and `runs list` read only a sound file
+    /// (stale runs are read as interrupted) and refuse the rest in one line;
+    /// `train --db` adds nothing to a damaged one.
+    static func storedDatabases(_ rng: inout RNG, _ dir: String) throws -> [String: Int] {
+        var counts: [String: Int] = [:]
+        let edits = ["UPDATE epochs SET train_seconds = -0.5 WHERE rowid = 3", "UPDATE epochs SET train_seconds = 0",
+                     "UPDATE epochs SET eval_seconds = -1 WHERE epoch = 2", "UPDATE epochs SET test_error = 1.5 WHERE rowid = 5",
+                     "UPDATE epochs SET train_error = -0.1 WHERE rowid = 2", "UPDATE epochs SET epoch = 0 WHERE rowid = 1",
+                     "UPDATE epochs SET epoch = epoch + 100 WHERE rowid = 1", "UPDATE epochs SET peak_rss_bytes = -4096",
+                     "UPDATE runs SET status = 'running', heartbeat_at = '2026-01-01T00:00:00.000Z' WHERE rowid = 2",
+                     "UPDATE runs SET finished_at = NULL WHERE rowid = 4"]
+        for k in 0..<40 {
+            let case_ = dir + "/stored-\(k)"
+            try FileManager.default.createDirectory(atPath: case_, withIntermediateDirectories: true)
+            let db = try BehindTheBack.synthetic(case_, runs: 6, samples: 200)
+            var what: String
+            if rng.chance(0.5) {
+                let edit = rng.pick(edits)
+                try BehindTheBack.sql(db, edit)
+                what = edit
+            } else {
+                let size = try #require(try FileManager.default.attributesOfItem(atPath: db)[.size] as? UInt64)
+                let offset = UInt64(rng.int(below: Int(size - 64)))
+                let handle = try #require(FileHandle(forUpdatingAtPath: db))
+                try handle.seek(toOffset: offset)
+                try handle.write(contentsOf: Data((0..<(1 + rng.int(below: 64))).map { _ in UInt8(rng.int(below: 256)) }))
+                try handle.close()
+                what = "bytes at \(offset)"
+                counts["damaged files"] = (counts["damaged files"] ?? 0) + 1
+            }
+            let check = try CLI.run(["runs", "check", "--db", db], timeout: 30)
+            #expect(!crashed(check.status), "runs check, \(what): \(check.stderr)")
+            // Status 2: the file cannot even be opened as a run database (its header or schema is hit).
+            #expect([0, 1, 2].contains(check.status), "runs check, \(what): status \(check.status)")
+            let problems = check.stdout.split(separator: "\n").map(String.init)
+            let sound = check.status == 0 || (check.status == 1 && problems.allSatisfy { $0.hasPrefix("stale: ") })
+            counts[sound ? "stored files read" : "stored files refused", default: 0] += 1
+            for args in [["compare", "--db", db, "--format", "json"], ["runs", "list", "--db", db]] {
+                let r = try CLI.run(args, timeout: 30)
+                if sound {
+                    #expect(r.status == 0, "\(args), \(what): \(r.stderr)")
+                } else if problems.contains(where: { $0.hasPrefix("damaged: ") }) || check.status == 2 {
+                    checkRefusal(r, "\(args), \(what)", into: &counts)
+                } else if args[0] == "compare" {
+                    checkRefusal(r, "\(args), \(what)", into: &counts)
+                } else {
+                    #expect(r.status == 0, "runs list shows a file with impossible values, \(what): \(r.stderr)")
+                }
+            }
+            if !sound && (check.status == 2 || problems.contains { $0.hasPrefix("damaged: ") }) {
+                let before = try Data(contentsOf: URL(fileURLWithPath: db))
+                let r = try CLI.run(["train", "--algorithm", "bp", "--layers", "2x16", "--epochs", "1", "--batch-size", "1000",
+                                     "--threads", "1", "--db", db], timeout: 60)
+                checkRefusal(r, "train --db, \(what)", into: &counts)
+                #expect(!r.stdout.contains("epoch 1"), "trained into a damaged file, \(what)")
+                #expect(try Data(contentsOf: URL(fileURLWithPath: db)) == before, "train --db changed a damaged file, \(what)")
+            }
+        }
+        counts["stored files"] = 40
+        return counts
+    }
+
+    /// 6 and 7. Studies refused before any run starts: a command arm whose
+    /// program does not exist, and more runs than start without `--yes`.
+    static func studiesRefusedBeforeRunning(_ rng: inout RNG, _ dir: String) throws -> [String: Int] {
+        var counts: [String: Int] = [:]
+        let notExecutable = dir + "/notes.txt"
+        try "not a program\n".write(toFile: notExecutable, atomically: true, encoding: .utf8)
+        chmod(notExecutable, 0o644)
+        for k in 0..<20 {
+            let program = rng.pick(["/no/such/program", "./missing.sh", "not-a-command-\(k)", "/etc", notExecutable])
+            let spec = "study: missing\ndataset: mnist\nepochs: 1\nseeds: [1, 2]\narms:\n  bp: {algorithm: bp, layers: 2x16}\n"
+                + "  ext:\n    algorithm: ff\n    command: [\"\(program)\", x.py]\n"
+            let path = dir + "/missing-\(k).yaml", db = dir + "/missing-\(k).sqlite"
+            try spec.write(toFile: path, atomically: true, encoding: .utf8)
+            let r = try CLI.run(["study", path, "--db", db], timeout: 30)
+            checkRefusal(r, "study with command \(program)", into: &counts)
+            #expect(r.stderr.contains("arms.ext.command: ") && r.stderr.contains(program), "\(program): \(r.stderr)")
+            #expect(!FileManager.default.fileExists(atPath: db))
+        }
+        counts["missing programs"] = 20
+        for k in 0..<20 {
+            let arms = 1 + rng.int(below: 60), seeds = 1001 / arms + 1 + rng.int(below: 300)
+            let spec = "study: big\ndataset: mnist\nepochs: 1\nseeds: 1-\(seeds)\noptions: {layers: 2x8}\narms:\n"
+                + (1...arms).map { "  a\($0): {algorithm: bp}\n" }.joined()
+            let path = dir + "/big-\(k).yaml", db = dir + "/big-\(k).sqlite"
+            try spec.write(toFile: path, atomically: true, encoding: .utf8)
+            let r = try CLI.run(["study", path, "--db", db], timeout: 30)
+            checkRefusal(r, "study of \(arms * seeds) runs", into: &counts)
+            #expect(r.stderr.contains("\(arms * seeds) runs (\(arms) arms x \(seeds) seeds)") && r.stderr.contains("--yes"), "\(r.stderr)")
+            #expect(!FileManager.default.fileExists(atPath: db))
+        }
+        counts["oversized studies"] = 20
+        return counts
     }
 }
 

@@ -184,7 +184,7 @@ func sampleRun(study: String = "s", arm: String = "ff", seed: Int64 = 1) -> RunR
         let store = try RunStore.open(path)
         let total = try store.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM samples") }
         #expect(total == writers * rowsEach)
-        #expect(try store.integrityCheck() == "ok")
+        #expect(try store.check(.full).isEmpty)
     }
 
     /// A study starts its runs together, so two processes open a fresh file

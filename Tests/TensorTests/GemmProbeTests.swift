@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import Tensor
 
@@ -28,5 +29,24 @@ import Testing
         #expect(Double(record.flops) == flops)
         #expect(record.seconds > 0 && record.seconds < wall + 0.05, "probe \(record.seconds) s, wall \(wall) s")
         #expect(probe.stop().calls.count == 3)
+    }
+
+    /// The probe is one per process; a product on another thread (a parallel
+    /// test, the canary) must not count as part of the step being measured.
+    @Test func leavesOutOtherThreadsCalls() {
+        let probe = GemmProbe.shared
+        probe.start()
+        let done = DispatchSemaphore(value: 0)
+        Thread {
+            let a = Matrix(rows: 7, cols: 2, category: .other, ledger: Ledger())
+            let c = Matrix(rows: 7, cols: 7, category: .other, ledger: Ledger())
+            BLAS.gemm(a, a, transposeB: true, into: c)
+            done.signal()
+        }.start()
+        done.wait()
+        let a = Matrix(rows: 2, cols: 2, category: .other, ledger: Ledger())
+        let c = Matrix(rows: 2, cols: 2, category: .other, ledger: Ledger())
+        BLAS.gemm(a, a, into: c)
+        #expect(probe.stop().calls == [GemmShape(transposeA: false, transposeB: false, m: 2, n: 2, k: 2)])
     }
 }

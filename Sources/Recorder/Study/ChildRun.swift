@@ -29,9 +29,15 @@ extension StudySpec {
     /// Command arms' commands expand here (variables set, data found) before any run starts.
     /// The program a command's first word names: a path to an executable file, or a name found on PATH.
     static func executable(_ program: String, path: String = ProcessInfo.processInfo.environment["PATH"] ?? "") -> String? {
-        let fm = FileManager.default
-        if program.contains("/") { return fm.isExecutableFile(atPath: program) ? program : nil }
-        return path.split(separator: ":").map { "\($0)/\(program)" }.first { fm.isExecutableFile(atPath: $0) }
+        if program.contains("/") { return runnable(program) ? program : nil }
+        return path.split(separator: ":").map { "\($0)/\(program)" }.first(where: runnable)
+    }
+
+    /// A regular file someone may execute. (A folder has execute bits too,
+    /// and root passes every access check, even for a file with no execute bit.)
+    private static func runnable(_ file: String) -> Bool {
+        var st = stat()
+        return stat(file, &st) == 0 && (st.st_mode & S_IFMT) == S_IFREG && (st.st_mode & 0o111) != 0 && access(file, X_OK) == 0
     }
 
     public func checkCommands(dataDirectory: String?) throws(StudyError) {

@@ -73,8 +73,16 @@ enum ReportContent {
         let done = Set(model.runs.filter { $0.status == .completed }.map(key))
         let unfinished = model.runs.filter { $0.status != .completed }
         let redone = unfinished.filter { done.contains(key($0)) }.count
-        if unfinished.count > redone {
-            w.append("\(unfinished.count - redone) run(s) did not complete (failed, interrupted, diverged or running) and are left out.")
+        let missing = unfinished.filter { !done.contains(key($0)) }
+        if !missing.isEmpty {
+            let byStatus = Dictionary(grouping: missing, by: \.status).sorted { $0.key.rawValue < $1.key.rawValue }
+                .map { "\($0.value.count) \($0.key.rawValue)" }.joined(separator: ", ")
+            w.append("\(missing.count) run(s) did not complete (\(byStatus)) and are left out.")
+            // Why, where the store knows: a run read as interrupted because its heartbeat stopped says so.
+            for r in missing.prefix(3) {
+                guard let message = r.message, !message.isEmpty else { continue }
+                w.append("Run \(r.id.prefix(8)) (\(ArmInfo.of(r).name), seed \(r.seed.map(String.init) ?? "none")), \(r.status.rawValue): \(message).")
+            }
         }
         if redone > 0 {
             w.append("\(redone) run(s) stopped before completing and were run again with the same arm, seed and settings; the completed rerun is the one analysed.")

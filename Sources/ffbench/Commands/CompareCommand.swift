@@ -60,7 +60,7 @@ struct CompareCommand: ParsableCommand {
 
     func run() throws {
         let overrides = try plan.overrides()
-        let store = try RunStore.openExisting(db)
+        let store = try RunStore.openExisting(db).checkedForAnswer()
         let report = try StudyComparison.load(store: store, study: study, overrides: overrides)
         if report.comparisons.isEmpty && format == .table {
             let why = report.units.flatMap(\.notes).first ?? "no completed runs"

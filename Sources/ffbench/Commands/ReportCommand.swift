@@ -34,7 +34,7 @@ struct ReportOptions: ParsableArguments {
     }
 
     func write(store: RunStore, study: String?, to out: String) throws -> [String] {
-        let model = try ReportModel.load(store: store, study: study, overrides: try plan.overrides())
+        let model = try ReportModel.load(store: try store.checkedForAnswer(), study: study, overrides: try plan.overrides())
         return try ReportWriter(model: model, templates: try templateDirectory(), paper: paper).write(to: out, formats: try formats())
     }
 }

@@ -7,8 +7,8 @@ import RunStore
 struct RunsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "runs",
-        abstract: "Browse and remove recorded runs.",
-        subcommands: [RunsList.self, RunsShow.self, RunsRemove.self]
+        abstract: "Browse, check and remove recorded runs.",
+        subcommands: [RunsList.self, RunsShow.self, RunsRemove.self, RunsCheck.self]
     )
 }
 
