@@ -22,6 +22,8 @@ import Testing
         #expect(d.undisturbedSeconds == [2.00, 2.05])
         #expect(d.undisturbedEpochSeconds == 2.025)
         #expect(Set(d.measured) == ["other_cpu", "canary", "slow_epoch"])
+        let againstArm = RunDisturbance(epochs: epochs, reference: 0.020, armFastest: 1.30)
+        #expect(againstArm.disturbedEpochs == [1, 2, 3, 4, 5] && againstArm.reasons["slow_for_arm"] == 5)
     }
 
     @Test func thresholdsAreStrictAndComeFromTheRule() {
@@ -97,6 +99,35 @@ import Testing
         #expect(c.disturbance[1].disturbedRuns == 3 && c.disturbance[1].unusableRuns == 0)
         #expect(c.epochs == 30 && c.disturbedEpochs == 6)
         #expect(time.verdict == .higher && time.reading == .beyond)
+    }
+
+    /// The idle study: whole runs 2× slower, nothing else in the
+    /// guest and the canary steady. A run's own epochs cannot show it; the
+    /// arm's other runs, doing the same work, do.
+    @Test func aRunTheHostSlowedThroughoutIsFlaggedAgainstItsArm() throws {
+        var (runs, epochs) = Self.study { _, _ in [] }
+        for (seed, factor) in [(2, 1.8), (4, 1.3)] {
+            let id = runs.first { $0.arm == "bp" && $0.seed == Int64(seed) }!.id
+            epochs[id] = epochs[id]!.map { var e = $0; e.trainSeconds! *= factor; return e }
+        }
+        // Another host's runs are judged against that host's fastest, not this one's.
+        var elsewhere = RunRecord(study: "s", arm: "bp", algorithm: "bp", dataset: "mnist", layers: "2x500", batchSize: 100,
+                                  epochs: 3, seed: 9, status: .completed, parameterCount: 1000)
+        (elsewhere.framework, elsewhere.hostname) = ("ffbench", "slower-host")
+        runs.append(elsewhere)
+        epochs[elsewhere.id] = (1...3).map { EpochRecord(runID: elsewhere.id, line: Self.epoch($0, 1.9)) }
+
+        let c = try #require(StudyComparison.make(runs: runs, epochs: epochs, studies: []).comparisons.first)
+        let time = try #require(c.endpoint(Metrics.epochTime))
+        #expect(c.disturbance[1].reasons == ["slow_for_arm": 3], "\(c.disturbance[1].reasons)")
+        #expect(c.disturbance[1].unusableRuns == 1 && c.disturbance[0].disturbedEpochs == 0)
+        // The 1.3× run is within the rule's 50 % and stays, as does the other host's; the 1.8× one is left out.
+        let ff = (1...5).map { 3.0 * (1 + 0.004 * Double($0)) }
+        let slowed: [Int: Double] = [4: 1.3]
+        let bp: [Double] = [1, 3, 4, 5].map { (seed: Int) -> Double in (1 + 0.004 * Double(seed)) * (slowed[seed] ?? 1) } + [1.9]
+        func logMean(_ x: [Double]) -> Double { x.map(log).reduce(0, +) / Double(x.count) }
+        #expect(time.n == [5, 5])
+        #expect(abs(time.ratio!.ratio.estimate - exp(logMean(ff) - logMean(bp))) < 1e-9, "\(time.ratio!.ratio.estimate)")
     }
 
     @Test func tooFewUndisturbedRunsMakeTheTimeVerdictUnreliable() throws {

@@ -26,12 +26,14 @@ public struct RunMetrics: Codable, Sendable {
         case selectsOnValidation = "selects_on_validation"
     }
 
-    /// `reference`: the machine's quiet canary time (RunDisturbance.references).
-    public init(run: RunRecord, epochs: [EpochRecord], reference: Double? = nil, rule: DisturbanceRule = .standard) {
+    /// `reference`: the machine's quiet canary time (RunDisturbance.references);
+    /// `armFastest`: its arm's fastest epoch on its host (RunDisturbance.armFastest).
+    public init(run: RunRecord, epochs: [EpochRecord], reference: Double? = nil, armFastest: Double? = nil,
+                rule: DisturbanceRule = .standard) {
         runID = run.id
         var v: [String: Double] = [:]
         let train = epochs.compactMap(\.trainSeconds)
-        let disturbance = RunDisturbance(epochs: epochs.map(\.line), reference: reference, rule: rule)
+        let disturbance = RunDisturbance(epochs: epochs.map(\.line), reference: reference, armFastest: armFastest, rule: rule)
         self.disturbance = disturbance
         if let quiet = disturbance.undisturbedEpochSeconds { v["epoch_seconds"] = quiet }
         let cpu = epochs.compactMap(\.cpuSeconds)

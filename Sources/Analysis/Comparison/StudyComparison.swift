@@ -48,8 +48,10 @@ public struct StudyComparison: Codable, Sendable {
         // A run retimed by `study --retime` stays stored but its rerun stands in for it.
         let runs = runs.filter { $0.supersededBy == nil }
         let references = RunDisturbance.references(runs: runs, epochs: epochs, studies: studies)
+        let armFastest = RunDisturbance.armFastest(runs: runs, epochs: epochs)
         let metrics = Dictionary(uniqueKeysWithValues: runs.filter { $0.status == .completed }.map {
-            ($0.id, RunMetrics(run: $0, epochs: epochs[$0.id] ?? [], reference: references[RunDisturbance.referenceKey($0)]))
+            ($0.id, RunMetrics(run: $0, epochs: epochs[$0.id] ?? [], reference: references[RunDisturbance.referenceKey($0)],
+                               armFastest: armFastest[RunDisturbance.armKey($0)]))
         })
         var units: [Unit] = [], comparisons: [ArmComparison] = []
         for (unit, arms) in ArmGrouping.group(runs) {

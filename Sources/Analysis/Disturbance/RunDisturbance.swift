@@ -19,12 +19,13 @@ public struct RunDisturbance: Codable, Sendable, Equatable {
         case undisturbedSeconds = "undisturbed_seconds"
     }
 
-    public init(epochs: [EpochLine], reference: Double?, rule: DisturbanceRule = .standard) {
+    /// `armFastest`: the fastest epoch of the run's arm on its host (`armFastest(runs:epochs:)`).
+    public init(epochs: [EpochLine], reference: Double?, armFastest: Double? = nil, rule: DisturbanceRule = .standard) {
         let timed = epochs.filter { $0.trainSeconds != nil }
         let fastest = timed.compactMap(\.trainSeconds).min()
         var disturbed: [Int] = [], counts: [String: Int] = [:], clean: [Double] = []
         for e in timed {
-            let why = rule.reasons(e, fastest: fastest, reference: reference)
+            let why = rule.reasons(e, fastest: fastest, armFastest: armFastest, reference: reference)
             for r in why { counts[r.rawValue, default: 0] += 1 }
             if why.isEmpty { clean.append(e.trainSeconds!) } else { disturbed.append(e.epoch) }
         }
@@ -36,6 +37,7 @@ public struct RunDisturbance: Codable, Sendable, Equatable {
         if timed.contains(where: { $0.otherCPUShare != nil }) { m.append(DisturbanceReason.otherCPU.rawValue) }
         if reference != nil && timed.contains(where: { $0.canarySeconds != nil }) { m.append(DisturbanceReason.canary.rawValue) }
         if timed.count > 1 { m.append(DisturbanceReason.slowEpoch.rawValue) }
+        if armFastest != nil && !timed.isEmpty { m.append(DisturbanceReason.slowForArm.rawValue) }
         measured = m
     }
 
@@ -62,6 +64,25 @@ public struct RunDisturbance: Codable, Sendable, Equatable {
     }
 
     public static func referenceKey(_ r: RunRecord) -> String { "\(r.study ?? "")\u{1F}\(r.hostname ?? "")" }
+
+    /// The fastest training epoch of each arm on each host, over its
+    /// completed runs: what an epoch of that arm takes when nothing slows it.
+    /// Keyed by `armKey`.
+    public static func armFastest(runs: [RunRecord], epochs: [String: [EpochRecord]]) -> [String: Double] {
+        var out: [String: Double] = [:]
+        for r in runs where r.status == .completed {
+            guard let f = (epochs[r.id] ?? []).compactMap(\.trainSeconds).filter({ $0 > 0 }).min() else { continue }
+            out[armKey(r), default: .infinity] = min(out[armKey(r), default: .infinity], f)
+        }
+        return out
+    }
+
+    /// The same work: one arm (its name within a comparison unit: data set,
+    /// network, batch size, epochs) on one host.
+    public static func armKey(_ r: RunRecord) -> String {
+        [referenceKey(r), ArmInfo.of(r).name, r.dataset ?? "", r.layers ?? "", r.batchSize.map(String.init) ?? "",
+         r.epochs.map(String.init) ?? ""].joined(separator: "\u{1F}")
+    }
 }
 
 /// How many epochs and runs of an arm the rule flagged.
