@@ -22,6 +22,8 @@ let package = Package(
         .systemLibrary(name: "CCairo", path: "Sources/CCairo"),
         .systemLibrary(name: "CPangoCairo", path: "Sources/CPangoCairo", pkgConfig: "pangocairo"),
 
+        // Two threads pinned to two cores passing a cache line: the canary's core-to-core part.
+        .target(name: "CCoreLatency", linkerSettings: [.linkedLibrary("pthread")]),
         .target(name: "Tensor", dependencies: ["CBLAS"]),
         .target(name: "Datasets", dependencies: ["Tensor", "CZlib"]),
         .target(name: "Training", dependencies: ["Tensor", "Datasets", "Exports"]),
@@ -31,7 +33,7 @@ let package = Package(
         .target(name: "Analysis", dependencies: ["RunStore"]),
         .target(name: "Reports", dependencies: ["Analysis", "Charts", "RunStore", "Exports", "CCairo", "CPangoCairo",
                                                 .product(name: "Mustache", package: "swift-mustache")]),
-        .target(name: "Recorder", dependencies: ["Tensor", "Training", "Datasets", "RunStore", "Exports",
+        .target(name: "Recorder", dependencies: ["Tensor", "Training", "CCoreLatency", "Datasets", "RunStore", "Exports",
                                                  .product(name: "Yams", package: "Yams")]),
         .target(name: "Benchmarks", dependencies: ["Tensor", "Datasets", "Training", "RunStore", "Recorder", "Analysis", "Reports", "Exports"]),
         .executableTarget(

@@ -27,6 +27,10 @@ public struct QuietCheck: Codable, Sendable {
     public var canaries: Int
     /// Share of the canaries slower than the fastest by more than the rule's canary limit.
     public var canarySlowShare: Double
+    /// Nanoseconds per cache-line round trip between the slowest pair of cores
+    /// (the canary's second part), measured once after the canaries; nil in
+    /// checks stored before it was measured, 0 on one core.
+    public var coreRoundTripNanoseconds: Double?
     public var governor: String?
     public var turbo: String?
     public var smtSiblings: String
@@ -45,6 +49,7 @@ public struct QuietCheck: Codable, Sendable {
         case canaryMedian = "canary_median_seconds"
         case canarySlowest = "canary_slowest_seconds"
         case canarySlowShare = "canary_slow_share"
+        case coreRoundTripNanoseconds = "core_round_trip_ns"
         case smtSiblings = "smt_siblings"
     }
 
@@ -54,6 +59,7 @@ public struct QuietCheck: Codable, Sendable {
     public var summary: String {
         var t = isQuiet ? "quiet" : "NOT quiet"
         t += String(format: "; canary fastest %.2f ms, median %.2f ms over %d runs", 1000 * canaryFastest, 1000 * canaryMedian, canaries)
+        if let r = coreRoundTripNanoseconds, r > 0 { t += String(format: "; core round trip %.0f ns", r) }
         if let o = otherCPUShare { t += "; other CPU use \(Self.percent(o))" }
         if let s = stealShare { t += ", steal \(Self.percent(s))" }
         if !problems.isEmpty { t += "; problems: " + problems.joined(separator: "; ") }
@@ -83,6 +89,7 @@ public struct QuietCheck: Codable, Sendable {
             ["load average", loadAverage.map { String(format: "%.2f", $0) }.joined(separator: " ")],
             ["canary", String(format: "%d runs over %.1f s: fastest %.2f ms, median %.2f ms, slowest %.2f ms", canaries, seconds,
                               1000 * canaryFastest, 1000 * canaryMedian, 1000 * canarySlowest)],
+            ["core round trip", coreRoundTripNanoseconds.map { $0 > 0 ? String(format: "%.0f ns between the farthest cores (the canary's second part)", $0) : "one core" } ?? "not measured"],
             ["frequency governor", governor ?? "no cpufreq here"],
             ["turbo", turbo ?? "unknown (no cpufreq boost control here)"],
             ["SMT siblings", smtSiblings],

@@ -44,6 +44,7 @@ extension QuietCheck {
                                canarySlowShare: Double(sorted.filter { $0 > fastest * (1 + rule.canarySlowdown) }.count) / Double(max(sorted.count, 1)),
                                governor: governor(), turbo: turbo(),
                                smtSiblings: smtSiblings(), slurm: nil, energy: EnergyCounter.describe())
+        check.coreRoundTripNanoseconds = Canary.roundTripNanoseconds()
         check.judge(rule: rule, slurm: SlurmNode.check(environment: environment))
         return check
     }

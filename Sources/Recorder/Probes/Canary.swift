@@ -1,21 +1,41 @@
+import CCoreLatency
 import Foundation
 import Tensor
 
-/// A fixed probe of the machine's speed: sgemm at the training's batch-100
-/// shape (100×2000 by 2000×2000, a 16 MB weight matrix streamed through the
-/// caches as training streams its weights) on every core, the faster of two
-/// calls. It resembles the work it guards: an FMA-only probe held steady
-/// while whole epochs slowed by half, and a one-thread canary held steady
-/// while two-thread epochs slowed by a quarter (docs/analysis.md): threads
-/// that wait for each other feel a stalled core that one thread does not.
+/// A fixed probe of the machine's speed, in two parts that resemble the
+/// work it guards, timed and added:
+///
+/// - sgemm at the training's batch-100 shape (100×2000 by 2000×2000, a 16 MB
+///   weight matrix streamed through the caches as training streams its
+///   weights) on every core, the faster of two calls. An FMA-only probe held
+///   steady while whole epochs slowed by half.
+/// - 20,000 cache-line round trips between two pinned cores. Multi-threaded
+///   training hands work between cores many times a batch, and a virtual
+///   machine's host may move its cores apart: on this project's 2-core guest
+///   a round trip took 50 ns or, for stretches of seconds, 340 ns, and a
+///   two-thread chain of 2x500 training products took 120–130 ms or 175–230
+///   ms with it, while the sgemm part and a one-core loop held steady
+///   (docs/analysis.md). 1 ms of the probe near, 7 ms far.
+///
 /// Its buffers are mapped for the measurement and unmapped after it, so it
 /// adds nothing to a run's RSS between measurements.
 public enum Canary {
     public static let m = 100, n = 2000, k = 2000
     public static let repeats = 2
+    public static let roundTrips: Int32 = 20_000
 
-    /// Seconds of the fastest of `repeats` calls (page faults and filling excluded).
+    /// Seconds of the fastest of `repeats` sgemm calls (page faults and
+    /// filling excluded) plus those of `roundTrips` round trips between the
+    /// slowest pair of the first core and up to three others.
     public static func measure() -> Double {
+        let trip = ffb_core_round_trip_ns(roundTrips, 3)
+        return sgemmSeconds() + (trip > 0 ? Double(roundTrips) * trip * 1e-9 : 0)
+    }
+
+    /// Nanoseconds per round trip between the slowest pair of cores (0 on one core).
+    public static func roundTripNanoseconds() -> Double { max(0, ffb_core_round_trip_ns(roundTrips, 3)) }
+
+    static func sgemmSeconds() -> Double {
         let counts = [m * k, k * n, m * n]
         let bytes = counts.map { $0 * MemoryLayout<Float>.stride }
         let maps = bytes.map { mmap(nil, $0, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0) }
