@@ -23,7 +23,7 @@ public struct DisturbanceRule: Codable, Sendable, Equatable {
         case armSlowdown = "arm_slowdown"
     }
 
-    public static let standard = DisturbanceRule(otherCPUShare: 0.10, canarySlowdown: 0.50, epochSlowdown: 0.50, armSlowdown: 0.50)
+    public static let standard = DisturbanceRule(otherCPUShare: 0.10, canarySlowdown: 0.75, epochSlowdown: 0.50, armSlowdown: 0.50)
 
     /// Why an epoch is disturbed (empty: undisturbed). `fastest`: the run's
     /// fastest epoch; `armFastest`: the fastest epoch of the run's arm on its

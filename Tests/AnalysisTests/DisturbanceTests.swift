@@ -15,7 +15,7 @@ import Testing
 
     @Test func eachPartOfTheRuleFlagsItsEpochAndNoOther() {
         let epochs = [Self.epoch(1, 2.00), Self.epoch(2, 2.05), Self.epoch(3, 2.01, other: 0.40),
-                      Self.epoch(4, 2.02, canary: 0.031), Self.epoch(5, 3.10)]
+                      Self.epoch(4, 2.02, canary: 0.036), Self.epoch(5, 3.10)]
         let d = RunDisturbance(epochs: epochs, reference: 0.020)
         #expect(d.disturbedEpochs == [3, 4, 5])
         #expect(d.reasons == ["other_cpu": 1, "canary": 1, "slow_epoch": 1])
