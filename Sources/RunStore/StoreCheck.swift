@@ -157,7 +157,7 @@ extension RunStore {
     /// How long a run marked running has been silent, when longer than the
     /// heartbeat timeout (nil for a live run or a finished one).
     static func silence(of run: RunRecord, now: Date) -> TimeInterval? {
-        guard run.status == .running, let beat = (run.heartbeatAt ?? Optional(run.startedAt)).flatMap(Timestamp.date) else { return nil }
+        guard run.status == .running, let beat = Timestamp.date(run.heartbeatAt ?? run.startedAt) else { return nil }
         let silent = now.timeIntervalSince(beat)
         return silent > heartbeatTimeout ? silent : nil
     }

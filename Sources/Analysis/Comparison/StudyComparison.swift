@@ -51,7 +51,7 @@ public struct StudyComparison: Codable, Sendable {
         let armFastest = RunDisturbance.armFastest(runs: runs, epochs: epochs)
         let metrics = Dictionary(uniqueKeysWithValues: runs.filter { $0.status == .completed }.map {
             ($0.id, RunMetrics(run: $0, epochs: epochs[$0.id] ?? [], reference: references[RunDisturbance.referenceKey($0)],
-                               armFastest: armFastest[RunDisturbance.armKey($0)]))
+                               armFastest: armFastest[RunDisturbance.ArmOnHost($0)]))
         })
         var units: [Unit] = [], comparisons: [ArmComparison] = []
         for (unit, arms) in ArmGrouping.group(runs) {

@@ -67,21 +67,19 @@ public struct RunDisturbance: Codable, Sendable, Equatable {
 
     /// The fastest training epoch of each arm on each host, over its
     /// completed runs: what an epoch of that arm takes when nothing slows it.
-    /// Keyed by `armKey`.
-    public static func armFastest(runs: [RunRecord], epochs: [String: [EpochRecord]]) -> [String: Double] {
-        var out: [String: Double] = [:]
+    public static func armFastest(runs: [RunRecord], epochs: [String: [EpochRecord]]) -> [ArmOnHost: Double] {
+        var out: [ArmOnHost: Double] = [:]
         for r in runs where r.status == .completed {
             guard let f = (epochs[r.id] ?? []).compactMap(\.trainSeconds).filter({ $0 > 0 }).min() else { continue }
-            out[armKey(r), default: .infinity] = min(out[armKey(r), default: .infinity], f)
+            out[ArmOnHost(r), default: .infinity] = min(out[ArmOnHost(r), default: .infinity], f)
         }
         return out
     }
 
-    /// The same work: one arm (its name within a comparison unit: data set,
-    /// network, batch size, epochs) on one host.
-    public static func armKey(_ r: RunRecord) -> String {
-        [referenceKey(r), ArmInfo.of(r).name, r.dataset ?? "", r.layers ?? "", r.batchSize.map(String.init) ?? "",
-         r.epochs.map(String.init) ?? ""].joined(separator: "\u{1F}")
+    /// The same work: one arm of a comparison unit, on one host.
+    public struct ArmOnHost: Hashable, Sendable {
+        var unit: ComparisonUnit, arm: String, host: String?
+        public init(_ r: RunRecord) { (unit, arm, host) = (ComparisonUnit(r), ArmInfo.of(r).name, r.hostname) }
     }
 }
 

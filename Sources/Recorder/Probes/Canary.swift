@@ -23,17 +23,19 @@ public enum Canary {
     public static let m = 100, n = 2000, k = 2000
     public static let repeats = 2
     public static let roundTrips: Int32 = 20_000
+    /// Cores the first one is paired with (the slowest pair counts).
+    static let partners: Int32 = 3
 
     /// Seconds of the fastest of `repeats` sgemm calls (page faults and
     /// filling excluded) plus those of `roundTrips` round trips between the
     /// slowest pair of the first core and up to three others.
     public static func measure() -> Double {
-        let trip = ffb_core_round_trip_ns(roundTrips, 3)
-        return sgemmSeconds() + (trip > 0 ? Double(roundTrips) * trip * 1e-9 : 0)
+        sgemmSeconds() + Double(roundTrips) * roundTripNanoseconds() * 1e-9
     }
 
-    /// Nanoseconds per round trip between the slowest pair of cores (0 on one core).
-    public static func roundTripNanoseconds() -> Double { max(0, ffb_core_round_trip_ns(roundTrips, 3)) }
+    /// Nanoseconds per round trip between the slowest pair of cores (0 on one
+    /// core, or where a thread cannot be pinned).
+    public static func roundTripNanoseconds() -> Double { max(0, ffb_core_round_trip_ns(roundTrips, partners)) }
 
     static func sgemmSeconds() -> Double {
         let counts = [m * k, k * n, m * n]
