@@ -14,18 +14,6 @@ struct pair {
     int pinned;
 };
 
-// Small stacks: glibc keeps a joined thread's stack for reuse, and the
-// canary must leave a run's resident memory as it found it.
-static pthread_t spawn(void *(*body)(void *), void *arg, int *ok) {
-    pthread_attr_t attr;
-    pthread_t t;
-    pthread_attr_init(&attr);
-    pthread_attr_setstacksize(&attr, 64 * 1024);
-    *ok = pthread_create(&t, &attr, body, arg) == 0;
-    pthread_attr_destroy(&attr);
-    return t;
-}
-
 static int pin(int cpu) {
     cpu_set_t set;
     CPU_ZERO(&set);
@@ -50,9 +38,8 @@ static void *starter(void *arg) {
     struct pair p = { .rounds = m->rounds, .cpu = m->to, .pinned = 0 };
     atomic_init(&p.turn, 0);
     if (!pin(m->from)) { m->ok = 0; return 0; }
-    int started;
-    pthread_t t = spawn(partner, &p, &started);
-    if (!started) { m->ok = 0; return 0; }
+    pthread_t t;
+    if (pthread_create(&t, 0, partner, &p) != 0) { m->ok = 0; return 0; }
     struct timespec a, b;
     clock_gettime(CLOCK_MONOTONIC, &a);
     for (int i = 0; i < m->rounds; i++) {
@@ -76,9 +63,8 @@ double ffb_core_round_trip_ns(int rounds, int max_partners) {
         if (first < 0) { first = cpu; continue; }
         // Both ends run on threads of their own: the caller's affinity is left as it was.
         struct measurement m = { .from = first, .to = cpu, .rounds = rounds, .ns = 0, .ok = 0 };
-        int started;
-        pthread_t t = spawn(starter, &m, &started);
-        if (!started) return -1;
+        pthread_t t;
+        if (pthread_create(&t, 0, starter, &m) != 0) return -1;
         pthread_join(t, 0);
         if (!m.ok) return -1;
         if (m.ns > slowest) slowest = m.ns;
