@@ -3,6 +3,8 @@ import PackageDescription
 
 // Layout, module boundaries and where to add things: docs/architecture.md.
 // Nothing imports upward: Tensor <- Datasets <- Training <- Recorder <- ffbench.
+// Only RunStore speaks SQL or reads the stored JSON. The command line may
+// open the store, never query it.
 let package = Package(
     name: "ffbench",
     platforms: [.macOS(.v15)],
@@ -24,13 +26,15 @@ let package = Package(
 
         // Two threads pinned to two cores passing a cache line: the canary's core-to-core part.
         .target(name: "CCoreLatency", linkerSettings: [.linkedLibrary("pthread")]),
-        .target(name: "Tensor", dependencies: ["CBLAS"]),
+        // The one seeded generator every module draws from.
+        .target(name: "SplitMix"),
+        .target(name: "Tensor", dependencies: ["CBLAS", "SplitMix"]),
         .target(name: "Datasets", dependencies: ["Tensor", "CZlib"]),
         .target(name: "Training", dependencies: ["Tensor", "Datasets", "Exports"]),
-        .target(name: "RunStore", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "RunStore", dependencies: ["SplitMix", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(name: "Charts", dependencies: ["CCairo", "CPangoCairo"]),
         .target(name: "Exports"),
-        .target(name: "Analysis", dependencies: ["RunStore"]),
+        .target(name: "Analysis", dependencies: ["RunStore", "SplitMix"]),
         .target(name: "Reports", dependencies: ["Analysis", "Charts", "RunStore", "Exports", "CCairo", "CPangoCairo",
                                                 .product(name: "Mustache", package: "swift-mustache")]),
         .target(name: "Recorder", dependencies: ["Tensor", "Training", "CCoreLatency", "Datasets", "RunStore", "Exports",
@@ -48,7 +52,7 @@ let package = Package(
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Tensor"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Datasets", "Tensor"]),
         .testTarget(name: "RunStoreTests", dependencies: ["RunStore", .product(name: "GRDB", package: "GRDB.swift")]),
-        .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "RunStore"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "RunStore", "SplitMix"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ChartsTests", dependencies: ["Charts"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "RunStore", "Analysis", "CCairo"]),
         .testTarget(name: "RecorderTests", dependencies: ["Recorder", "RunStore", "Training"]),

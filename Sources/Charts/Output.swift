@@ -15,6 +15,9 @@ public enum ChartOutput {
     /// stored run time, so the file is a pure function of the database).
     public static let fixedDate = "2000-01-01T00:00:00Z"
 
+    /// The Cairo library the charts are drawn with (`ffbench env`).
+    public static var cairoVersion: String { String(cString: cairo_version_string()) }
+
     public static func write(_ chart: Chart, to path: String, format: Format, date: String = fixedDate) throws {
         let w = chart.size.width, h = chart.size.height
         switch format {

@@ -14,70 +14,45 @@ enum Renderer {
     }
 
     static func draw(_ chart: Chart, on cr: OpaquePointer) {
-        let size = chart.size
+        let l = ChartLayout(chart, cr: cr)
         cairo_set_source_rgb(cr, 1, 1, 1)
         cairo_paint(cr)
-        let font = Typeface.size
-        let categories: [String]
-        switch chart.kind {
-        case .dots(let c), .box(let c), .stackedBars(let c, _): categories = c
-        default: categories = []
-        }
-        let logLog = chart.kind == .logLog
-        let chart = logLog ? logarithmic(chart) : chart
+        paintLabels(l, cr: cr)
+        paintGrid(l, cr: cr)
+        paintData(l, cr: cr)
+        drawLegend(l.chart, cr: cr, frame: l.frame, corner: l.legendCorner)
+    }
 
-        let (yMin, yMax, yTicks) = yAxis(chart, logLog: logLog)
-        let xs = chart.series.flatMap { $0.points.map(\.x) }.filter(\.isFinite)
-        let xMin: Double, xMax: Double, xTicks: [Double]
-        if logLog {
-            (xMin, xMax, xTicks) = Ticks.logRange(min: xs.min() ?? 0, max: xs.max() ?? 1)
-        } else if categories.isEmpty {
-            (xMin, xMax, xTicks) = Ticks.range(min: xs.min() ?? 0, max: xs.max() ?? 1, integral: !xs.isEmpty && xs.allSatisfy { $0 == $0.rounded() })
-        } else {
-            (xMin, xMax, xTicks) = (-0.5, Double(categories.count) - 0.5, categories.indices.map(Double.init))
-        }
-
-        let legendWidth = legendSize(chart, cr: cr).width
-        let top = chart.title == nil ? 6.0 : 6 + font * 1.6
-        var frame = Frame(left: font * 5.2, top: top, width: size.width - font * 5.2 - 8,
-                          height: size.height - top - font * 4.2, xMin: xMin, xMax: xMax, yMin: yMin, yMax: yMax)
-        let corner = legendCorner(chart, frame: frame, cr: cr)
-        if corner == nil { frame.width -= legendWidth + 8 } // legend outside, on the right
-        // Category labels wider than their slot are drawn slanted, with room made below the plot.
-        let labelSizes = categories.map { measure(cr, $0, size: font) }
-        let slant = !categories.isEmpty && (labelSizes.map(\.width).max() ?? 0) > 0.95 * frame.width / Double(categories.count)
-        if slant {
-            let drop = (labelSizes.map { $0.width * 0.64 + $0.height * 0.77 }.max() ?? 0) - font * 1.6
-            frame.height -= max(0, drop)
-        } else if let tallest = labelSizes.map(\.height).max(), tallest > font * 1.6 {
-            frame.height -= tallest - font * 1.3 // labels of two or more lines
-        }
-
-        // Title and axis labels.
-        if let title = chart.title {
+    /// The title and the axis labels.
+    static func paintLabels(_ l: ChartLayout, cr: OpaquePointer) {
+        let font = Typeface.size, size = l.chart.size, frame = l.frame
+        if let title = l.chart.title {
             let (x, fitted) = fit(cr, title, centre: frame.left + frame.width / 2, within: 5, size.width - 5, size: font + 1, bold: true)
             text(cr, title, x: x, y: 3, size: fitted, anchor: .topCenter, bold: true)
         }
-        text(cr, chart.xLabel, x: frame.left + frame.width / 2, y: size.height - 3, size: font, anchor: .bottomCenter)
+        text(cr, l.chart.xLabel, x: frame.left + frame.width / 2, y: size.height - 3, size: font, anchor: .bottomCenter)
         cairo_save(cr)
-        let (y, fitted) = fit(cr, chart.yLabel, centre: frame.top + frame.height / 2, within: 2, size.height - 2, size: font)
+        let (y, fitted) = fit(cr, l.chart.yLabel, centre: frame.top + frame.height / 2, within: 2, size.height - 2, size: font)
         cairo_translate(cr, 3, y)
         cairo_rotate(cr, -Double.pi / 2)
-        text(cr, chart.yLabel, x: 0, y: 0, size: fitted, anchor: .topCenter)
+        text(cr, l.chart.yLabel, x: 0, y: 0, size: fitted, anchor: .topCenter)
         cairo_restore(cr)
+    }
 
-        // Grid, ticks and tick labels.
+    /// Grid lines, ticks and tick labels, and the plot's frame.
+    static func paintGrid(_ l: ChartLayout, cr: OpaquePointer) {
+        let font = Typeface.size, frame = l.frame
         cairo_set_line_width(cr, 0.4)
-        let yStep = yTicks.count > 1 ? yTicks[1] - yTicks[0] : 1
-        for t in yTicks {
+        let yStep = l.yTicks.count > 1 ? l.yTicks[1] - l.yTicks[0] : 1
+        for t in l.yTicks {
             cairo_set_source_rgb(cr, 0.88, 0.88, 0.88)
             cairo_move_to(cr, frame.left, frame.y(t)); cairo_line_to(cr, frame.left + frame.width, frame.y(t)); cairo_stroke(cr)
-            text(cr, logLog ? Ticks.logLabel(t) : Ticks.label(t, step: yStep), x: frame.left - 3, y: frame.y(t), size: font, anchor: .middleRight)
+            text(cr, l.logLog ? Ticks.logLabel(t) : Ticks.label(t, step: yStep), x: frame.left - 3, y: frame.y(t), size: font, anchor: .middleRight)
         }
-        let xStep = xTicks.count > 1 ? xTicks[1] - xTicks[0] : 1
-        for (i, t) in xTicks.enumerated() {
-            let label = !categories.isEmpty ? categories[i] : logLog ? Ticks.logLabel(t) : Ticks.label(t, step: xStep)
-            if slant {
+        let xStep = l.xTicks.count > 1 ? l.xTicks[1] - l.xTicks[0] : 1
+        for (i, t) in l.xTicks.enumerated() {
+            let label = !l.categories.isEmpty ? l.categories[i] : l.logLog ? Ticks.logLabel(t) : Ticks.label(t, step: xStep)
+            if l.slantedLabels {
                 // Rotated 40° about the label's top-right corner, which sits under the tick.
                 cairo_save(cr)
                 cairo_translate(cr, frame.x(t) + 3, frame.top + frame.height + 3)
@@ -92,13 +67,16 @@ enum Renderer {
         cairo_set_line_width(cr, 0.6)
         cairo_rectangle(cr, frame.left, frame.top, frame.width, frame.height)
         cairo_stroke(cr)
+    }
 
-        // Data.
+    /// Reference lines and every series, clipped to the plot, then the reference lines' labels.
+    static func paintData(_ l: ChartLayout, cr: OpaquePointer) {
+        let chart = l.chart, frame = l.frame
         cairo_save(cr)
         cairo_rectangle(cr, frame.left, frame.top, frame.width, frame.height)
         cairo_clip(cr)
         for line in chart.referenceLines {
-            let y = frame.y(logLog ? log10(line.y) : line.y)
+            let y = frame.y(l.logLog ? log10(line.y) : line.y)
             cairo_set_source_rgb(cr, 0.3, 0.3, 0.3)
             cairo_set_line_width(cr, 0.8)
             var dash: [Double] = [3, 2]
@@ -134,10 +112,9 @@ enum Renderer {
         }
         cairo_restore(cr)
         for line in chart.referenceLines {
-            let y = frame.y(logLog ? log10(line.y) : line.y)
+            let y = frame.y(l.logLog ? log10(line.y) : line.y)
             text(cr, line.label, x: frame.left + frame.width - 2, y: y - Typeface.size * 0.75, size: Typeface.size - 0.5, anchor: .middleRight)
         }
-        drawLegend(chart, cr: cr, frame: frame, corner: corner)
     }
 
     /// A series' colour and marker: its own, or the palette's for its name.

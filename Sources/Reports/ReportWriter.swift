@@ -65,7 +65,7 @@ public struct ReportWriter {
             written.append(name)
         }
         if formats.contains(.csv) {
-            try save(CSV.write(header: ComparisonRows.machineHeader, rows: ComparisonRows.machine(model.comparisons)), "tables/comparisons.csv")
+            try save(CSV.write(header: ResultTables.machineHeader, rows: ResultTables.machine(model.comparisons)), "tables/comparisons.csv")
             try save(runsCSV(), "tables/runs.csv")
         }
         if formats.contains(.latex) {

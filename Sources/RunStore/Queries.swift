@@ -63,7 +63,7 @@ extension RunStore {
         }
     }
 
-    public func samples(_ runID: String, metric: String? = nil) throws(RunStoreError) -> [SampleRecord] {
+    public func samples(_ runID: String, metric: SampleMetric? = nil) throws(RunStoreError) -> [SampleRecord] {
         try read { db in
             if let metric {
                 return try SampleRecord.fetchAll(db, sql: "SELECT * FROM samples WHERE run_id = ? AND metric = ? ORDER BY t",
@@ -75,9 +75,9 @@ extension RunStore {
 
     /// Largest and mean value and count of each of `metrics` per run (runs
     /// without any are absent): one indexed lookup per run and metric.
-    public func sampleSummaries(_ runIDs: [String], metrics: [String]) throws(RunStoreError) -> [String: [String: SampleSummary]] {
+    public func sampleSummaries(_ runIDs: [String], metrics: [SampleMetric]) throws(RunStoreError) -> [String: [SampleMetric: SampleSummary]] {
         try read { db in
-            var out: [String: [String: SampleSummary]] = [:]
+            var out: [String: [SampleMetric: SampleSummary]] = [:]
             for id in runIDs {
                 for metric in metrics {
                     guard let row = try Row.fetchOne(db, sql: "SELECT MAX(value) AS high, AVG(value) AS mean, COUNT(*) AS n FROM samples WHERE run_id = ? AND metric = ?",

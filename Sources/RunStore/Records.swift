@@ -207,11 +207,8 @@ public struct EpochRecord: Codable, Sendable, Equatable, FetchableRecord, Persis
 public struct StudyRecord: Codable, Sendable, Equatable, FetchableRecord, PersistableRecord {
     public static let databaseTableName = "studies"
     public var name: String
-    public var baseline: String?
-    public var targetError: Double?
-    public var equivalenceMargin: Double?
-    public var pilotCV: Double?
-    public var smallestEffect: Double?
+    /// Its analysis plan, in the table's own columns (baseline, target_error, …).
+    public var plan: PlanDeclaration
     public var specJSON: String
     public var declaredAt: String
     /// The machine's quiet canary time, measured when the study started (docs/analysis.md, disturbance).
@@ -221,31 +218,40 @@ public struct StudyRecord: Codable, Sendable, Equatable, FetchableRecord, Persis
 
     /// The stored quiet check, typed (nil when none was stored or it does not read).
     public var quiet: QuietCheck? {
-        quietJSON.flatMap { $0.data(using: .utf8) }.flatMap { try? JSONDecoder().decode(QuietCheck.self, from: $0) }
+        quietJSON.flatMap { StoredJSON.decode(QuietCheck.self, $0) }
     }
 
-    public init(name: String, baseline: String?, targetError: Double?, equivalenceMargin: Double?, pilotCV: Double?,
-                smallestEffect: Double?, specJSON: String, declaredAt: String = Timestamp.now()) {
-        self.name = name
-        self.baseline = baseline
-        self.targetError = targetError
-        self.equivalenceMargin = equivalenceMargin
-        self.pilotCV = pilotCV
-        self.smallestEffect = smallestEffect
-        self.specJSON = specJSON
-        self.declaredAt = declaredAt
+    public init(name: String, plan: PlanDeclaration, specJSON: String, declaredAt: String = Timestamp.now()) {
+        (self.name, self.plan, self.specJSON, self.declaredAt) = (name, plan, specJSON, declaredAt)
     }
 
     enum CodingKeys: String, CodingKey {
-        case name, baseline
-        case targetError = "target_error"
-        case equivalenceMargin = "equivalence_margin"
-        case pilotCV = "pilot_cv"
-        case smallestEffect = "smallest_effect"
+        case name
         case specJSON = "spec_json"
         case declaredAt = "declared_at"
         case canaryReferenceSeconds = "canary_reference_seconds"
         case quietJSON = "quiet_json"
+    }
+
+    // The plan's values are columns of the row itself, not a nested object.
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        name = try c.decode(String.self, forKey: .name)
+        plan = try PlanDeclaration(from: decoder)
+        specJSON = try c.decode(String.self, forKey: .specJSON)
+        declaredAt = try c.decode(String.self, forKey: .declaredAt)
+        canaryReferenceSeconds = try c.decodeIfPresent(Double.self, forKey: .canaryReferenceSeconds)
+        quietJSON = try c.decodeIfPresent(String.self, forKey: .quietJSON)
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        try plan.encode(to: encoder)
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(name, forKey: .name)
+        try c.encode(specJSON, forKey: .specJSON)
+        try c.encode(declaredAt, forKey: .declaredAt)
+        try c.encode(canaryReferenceSeconds, forKey: .canaryReferenceSeconds)
+        try c.encode(quietJSON, forKey: .quietJSON)
     }
 }
 
@@ -254,10 +260,10 @@ public struct SampleRecord: Codable, Sendable, Equatable, FetchableRecord, Persi
     public static let databaseTableName = "samples"
     public var runID: String
     public var t: Double
-    public var metric: String
+    public var metric: SampleMetric
     public var value: Double
 
-    public init(runID: String, t: Double, metric: String, value: Double) {
+    public init(runID: String, t: Double, metric: SampleMetric, value: Double) {
         self.runID = runID
         self.t = t
         self.metric = metric
@@ -268,6 +274,43 @@ public struct SampleRecord: Codable, Sendable, Equatable, FetchableRecord, Persi
         case t, metric, value
         case runID = "run_id"
     }
+}
+
+/// The name of a sampled metric (`samples.metric`; docs/schema.md), spelled
+/// here once.
+public struct SampleMetric: RawRepresentable, Hashable, Comparable, Sendable, Codable, DatabaseValueConvertible,
+                            ExpressibleByStringLiteral, CustomStringConvertible {
+    public let rawValue: String
+    public init(rawValue: String) { self.rawValue = rawValue }
+    public init(stringLiteral value: String) { rawValue = value }
+    public var description: String { rawValue }
+    public static func < (a: SampleMetric, b: SampleMetric) -> Bool { a.rawValue < b.rawValue }
+
+    /// Resident set size of the run's process (tree, for a command), bytes.
+    public static let rss: SampleMetric = "rss_bytes"
+    /// CPU seconds of the run's process (tree) so far, user and system.
+    public static let cpuUser: SampleMetric = "cpu_user_seconds"
+    public static let cpuSystem: SampleMetric = "cpu_system_seconds"
+    /// Threads and processes of a recorded command's tree.
+    public static let threads: SampleMetric = "threads"
+    public static let processes: SampleMetric = "processes"
+    /// Live bytes in the tensor ledger, all categories together.
+    public static let tensorBytes: SampleMetric = "tensor_bytes"
+    /// nvidia-smi: devices seen, the run's GPU memory, all devices' memory, mean utilisation.
+    public static let gpuCount: SampleMetric = "gpu_count"
+    public static let gpuMemory: SampleMetric = "gpu_memory_bytes"
+    public static let gpuDeviceMemory: SampleMetric = "gpu_device_memory_bytes"
+    public static let gpuUtilization: SampleMetric = "gpu_utilization_percent"
+
+    static let tensorPrefix = "tensor_bytes."
+    /// Live bytes of one ledger category (weights, activations, …).
+    public static func tensorBytes(_ category: String) -> SampleMetric { SampleMetric(rawValue: tensorPrefix + category) }
+    /// The ledger category of a per-category metric, else nil.
+    public var tensorCategory: String? { rawValue.hasPrefix(Self.tensorPrefix) ? String(rawValue.dropFirst(Self.tensorPrefix.count)) : nil }
+    /// Sampled from nvidia-smi.
+    public var isGPU: Bool { rawValue.hasPrefix("gpu_") }
+    /// Memory a report draws over time: RSS, each ledger category, GPU memory.
+    public var isMemoryCurve: Bool { self == .rss || tensorCategory != nil || self == .gpuMemory || self == .gpuDeviceMemory }
 }
 
 /// A phase change, warning or error during a run.

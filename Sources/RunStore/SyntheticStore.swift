@@ -1,20 +1,14 @@
 import Foundation
 import GRDB
+import SplitMix
 
 /// Fills a run database of a given size (runs x epochs x samples per run)
 /// for benchmarking analysis and reports at scale. The numbers are drawn
 /// from a seeded generator around realistic values; they are load, not results.
 extension RunStore {
     public func fillSynthetic( runs: Int, epochs: Int, samplesPerRun: Int, seed: UInt64 = 1) throws(RunStoreError) {
-        // SplitMix64: a few lines, and load data need not be more.
-        var state = seed
-        func uniform() -> Double {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return Double((z ^ (z >> 31)) >> 11) * 0x1.0p-53
-        }
+        var random = SplitMix64(seed: seed)
+        func uniform() -> Double { random.unit() }
         try write { db in
             let sample = try db.makeStatement(sql: "INSERT INTO samples (run_id, t, metric, value) VALUES (?, ?, ?, ?)")
             for i in 0..<runs {

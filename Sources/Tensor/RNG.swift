@@ -1,4 +1,5 @@
 import Foundation
+import SplitMix
 
 /// xoshiro256** seeded through SplitMix64: one 64-bit seed reproduces every
 /// random choice on any platform (integer arithmetic only; the floating-point
@@ -8,15 +9,8 @@ public struct RNG: RandomNumberGenerator, Sendable {
     private var spareNormal: Double?
 
     public init(seed: UInt64) {
-        var sm = seed
-        func splitmix(_ x: inout UInt64) -> UInt64 {
-            x &+= 0x9E37_79B9_7F4A_7C15
-            var z = x
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        s0 = splitmix(&sm); s1 = splitmix(&sm); s2 = splitmix(&sm); s3 = splitmix(&sm)
+        var sm = SplitMix64(seed: seed)
+        s0 = sm.next(); s1 = sm.next(); s2 = sm.next(); s3 = sm.next()
     }
 
     /// An independent stream for a named purpose (init, shuffle, negatives…),

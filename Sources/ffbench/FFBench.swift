@@ -5,7 +5,7 @@ struct FFBench: AsyncParsableCommand {
         commandName: "ffbench",
         abstract: "Does Forward-Forward train faster or with less memory than backprop? Measure it.",
         discussion: """
-        Trains Forward-Forward (Hinton 2022) and backprop networks of the same shape,
+        Trains Forward-Forward (Hinton 2022) and backprop networks of the same shape, \
         records time and memory, and turns stored runs into statistics and reports.
 
         Exit status: 0 ok, 1 runtime failure, 2 bad usage or bad input.

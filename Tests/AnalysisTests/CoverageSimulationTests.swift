@@ -1,3 +1,4 @@
+import SplitMix
 import Foundation
 import RunStore
 import Testing

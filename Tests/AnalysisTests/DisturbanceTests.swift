@@ -54,7 +54,7 @@ import Testing
         let epochs = [a.id: [EpochRecord(runID: a.id, line: Self.epoch(1, 1, canary: 0.030))],
                       b.id: [EpochRecord(runID: b.id, line: Self.epoch(1, 1, canary: 0.025))],
                       c.id: [EpochRecord(runID: c.id, line: Self.epoch(1, 1, canary: 0.050))]]
-        var study = StudyRecord(name: "s", baseline: nil, targetError: nil, equivalenceMargin: nil, pilotCV: nil, smallestEffect: nil, specJSON: "{}")
+        var study = StudyRecord(name: "s", plan: PlanDeclaration(), specJSON: "{}")
         study.canaryReferenceSeconds = 0.027
         let refs = RunDisturbance.references(runs: [a, b, c], epochs: epochs, studies: [study])
         #expect(refs[RunDisturbance.referenceKey(a)] == 0.025)

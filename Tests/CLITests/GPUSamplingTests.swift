@@ -41,7 +41,7 @@ import Testing
         }
         let store = try RunStore.openExisting(db)
         for run in try store.runs() {
-            func peak(_ metric: String) throws -> Double? { try store.samples(run.id, metric: metric).map(\.value).max() }
+            func peak(_ metric: SampleMetric) throws -> Double? { try store.samples(run.id, metric: metric).map(\.value).max() }
             #expect(try peak("gpu_memory_bytes") == 2048 * 1_048_576) // its own process, not the other job's 7000 MiB
             #expect(try peak("gpu_device_memory_bytes") == 4000 * 1_048_576)
             #expect(try peak("gpu_utilization_percent") == 40)
@@ -69,7 +69,7 @@ import Testing
         let store = try RunStore.openExisting(db)
         let run = try #require(try store.runs().first)
         #expect(run.status == .completed)
-        #expect(try store.samples(run.id).allSatisfy { !$0.metric.hasPrefix("gpu_") })
+        #expect(try store.samples(run.id).allSatisfy { !$0.metric.isGPU })
         #expect(try store.samples(run.id, metric: "rss_bytes").count > 20)
     }
 }

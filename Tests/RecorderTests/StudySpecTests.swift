@@ -106,7 +106,7 @@ import Training
     @Test func theAnalysisPlanIsDeclared() throws {
         let spec = try Self.parse(Self.base + "baseline: bp\ntarget-error: 0.05\nequivalence-margin: 0.25\npilot-cv: 0.08\nsmallest-effect: 1.2\n"
                                   + "arms: {ff: {algorithm: ff}, bp: {algorithm: bp}}\n")
-        let d = spec.declaration
+        let d = spec.declaration.plan
         #expect(d.baseline == "bp" && d.targetError == 0.05 && d.equivalenceMargin == 0.25 && d.pilotCV == 0.08 && d.smallestEffect == 1.2)
         #expect { try Self.parse(Self.base + "baseline: cnn\narms: {ff: {algorithm: ff}}\n") } throws: {
             ($0 as? StudyError)?.description.contains("baseline: 'cnn' is not an arm") == true

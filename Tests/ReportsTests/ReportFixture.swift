@@ -42,9 +42,9 @@ enum ReportFixture {
                         }
                         for k in 0..<200 {
                             let time = Double(k) * t / 200
-                            for (metric, value) in [("rss_bytes", 2.0e8 + Double(k) * 1e5), ("tensor_bytes", 1.5e8 + Double(k % 7) * 1e5),
-                                                    ("tensor_bytes.weights", 5e6 * depth), ("tensor_bytes.optimizer", 5e6 * depth),
-                                                    ("tensor_bytes.activations", Double(k % 7) * 1e5), ("tensor_bytes.dataset", 1.4e8)] {
+                            for (metric, value) in [(SampleMetric.rss, 2.0e8 + Double(k) * 1e5), (.tensorBytes, 1.5e8 + Double(k % 7) * 1e5),
+                                                    (.tensorBytes("weights"), 5e6 * depth), (.tensorBytes("optimizer"), 5e6 * depth),
+                                                    (.tensorBytes("activations"), Double(k % 7) * 1e5), (.tensorBytes("dataset"), 1.4e8)] {
                                 samples.append(SampleRecord(runID: run.id, t: time, metric: metric, value: value))
                             }
                         }

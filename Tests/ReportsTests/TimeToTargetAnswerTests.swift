@@ -32,7 +32,7 @@ import Testing
         let e = try #require(c.endpoint(Metrics.timeToTarget))
         let s = try #require(e.survival)
         #expect(s.armNeverReachedByTau && !s.baselineNeverReachedByTau)
-        #expect(ComparisonRows.effect(e).hasPrefix("≥ "), "\(ComparisonRows.effect(e))")
+        #expect(ResultTables.effect(e).hasPrefix("≥ "), "\(ResultTables.effect(e))")
         let sentence = try #require(Answer.sentences(c, styles: styles).first { $0.hasPrefix("Time to a") })
         #expect(sentence.contains("is ≥ "), "\(sentence)")
         #expect(sentence.contains("(given with --target-error)"), "\(sentence)")
@@ -43,7 +43,7 @@ import Testing
     @Test func whenBothArmsGetThereTheRatioIsAnEstimateWithoutABound() throws {
         let (c, styles) = try Self.comparison(target: 0.06)
         let e = try #require(c.endpoint(Metrics.timeToTarget))
-        #expect(!ComparisonRows.effect(e).hasPrefix("≥"))
+        #expect(!ResultTables.effect(e).hasPrefix("≥"))
         let sentence = try #require(Answer.sentences(c, styles: styles).first { $0.hasPrefix("Time to a") })
         #expect(!sentence.contains("bound"), "\(sentence)")
     }

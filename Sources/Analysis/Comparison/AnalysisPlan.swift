@@ -32,32 +32,19 @@ public struct AnalysisPlan: Codable, Sendable, Equatable {
     public static let defaultPilotCV = 0.10
     public static let defaultSmallestEffect = 1.10
 
-    public init(baseline: String? = nil, targetError: Double? = nil, equivalenceMargin: Double? = nil,
-                pilotCV: Double? = nil, smallestEffect: Double? = nil, alpha: Double = 0.05) {
-        self.baseline = baseline
-        self.targetError = targetError
-        self.equivalenceMargin = equivalenceMargin ?? Self.defaultMargin
-        self.pilotCV = pilotCV ?? Self.defaultPilotCV
-        self.smallestEffect = smallestEffect ?? Self.defaultSmallestEffect
+    /// The one place a declaration becomes a plan: its values, or the stated defaults.
+    public init(_ d: PlanDeclaration = PlanDeclaration(), alpha: Double = 0.05) {
+        baseline = d.baseline
+        targetError = d.targetError
+        equivalenceMargin = d.equivalenceMargin ?? Self.defaultMargin
+        pilotCV = d.pilotCV ?? Self.defaultPilotCV
+        smallestEffect = d.smallestEffect ?? Self.defaultSmallestEffect
         self.alpha = alpha
-        let given: [(String, Bool)] = [("baseline", baseline != nil), ("target_error", targetError != nil),
-                                       ("equivalence_margin", equivalenceMargin != nil), ("pilot_cv", pilotCV != nil),
-                                       ("smallest_effect", smallestEffect != nil)]
-        declared = given.filter(\.1).map(\.0)
+        declared = d.declaredNames
     }
 
-    init(_ study: StudyRecord?) {
-        self.init(baseline: study?.baseline, targetError: study?.targetError, equivalenceMargin: study?.equivalenceMargin,
-                  pilotCV: study?.pilotCV, smallestEffect: study?.smallestEffect)
-    }
-
-    /// This plan with command-line choices on top.
-    public func overriding(baseline b: String?, targetError t: Double?, margin m: Double?) -> AnalysisPlan {
-        var p = AnalysisPlan(baseline: b ?? baseline, targetError: t ?? targetError,
-                             equivalenceMargin: m ?? (declared.contains("equivalence_margin") ? equivalenceMargin : nil),
-                             pilotCV: declared.contains("pilot_cv") ? pilotCV : nil,
-                             smallestEffect: declared.contains("smallest_effect") ? smallestEffect : nil, alpha: alpha)
-        p.declared = Array(Set(declared + p.declared)).sorted()
-        return p
+    /// This study's plan with command-line choices on top (they count as declared).
+    init(_ study: StudyRecord?, overrides: PlanDeclaration) {
+        self.init((study?.plan ?? PlanDeclaration()).overridden(by: overrides))
     }
 }

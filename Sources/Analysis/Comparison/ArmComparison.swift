@@ -160,7 +160,7 @@ enum ArmComparer {
             let parts = a.unfinished.keys.sorted { $0.rawValue < $1.rawValue }.map { "\(a.unfinished[$0]!) \($0.rawValue)" }
             notes.append("\(name): \(parts.joined(separator: ", ")) run(s) not in these figures")
         }
-        func models(_ a: ArmRuns) -> [String] { Array(Set(a.completed.compactMap(HostFacts.cpuModel))).sorted() }
+        func models(_ a: ArmRuns) -> [String] { Array(Set(a.completed.compactMap { $0.host?.cpuModel })).sorted() }
         let counts = disturbanceCounts(arm, baseline, metrics)
         return ArmComparison(unit: unit, configuration: unit.configuration, arm: arm.info, baseline: baseline.info,
                              runs: [arm.completed.count, baseline.completed.count],
@@ -345,11 +345,3 @@ enum ArmComparer {
     }
 }
 
-/// Host facts stored with a run.
-enum HostFacts {
-    static func cpuModel(_ run: RunRecord) -> String? {
-        guard let json = run.hostJSON, let data = json.data(using: .utf8),
-              let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return nil }
-        return object["cpu_model"] as? String
-    }
-}

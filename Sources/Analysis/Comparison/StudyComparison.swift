@@ -24,27 +24,15 @@ public struct StudyComparison: Codable, Sendable {
     public var comparisons: [ArmComparison]
     public var runs: [RunMetrics]
 
-    /// Command-line choices that override a study's declared plan.
-    public struct Overrides: Sendable {
-        public var baseline: String?
-        public var targetError: Double?
-        public var equivalenceMargin: Double?
-        public init(baseline: String? = nil, targetError: Double? = nil, equivalenceMargin: Double? = nil) {
-            self.baseline = baseline
-            self.targetError = targetError
-            self.equivalenceMargin = equivalenceMargin
-        }
-    }
-
-    public static func load(store: RunStore, study: String?, overrides: Overrides = .init()) throws(RunStoreError) -> StudyComparison {
+    public static func load(store: RunStore, study: String?, overrides: PlanDeclaration = .init()) throws(RunStoreError) -> StudyComparison {
         let runs = try store.runs(study: study)
         return make(runs: runs, epochs: try store.epochsByRun(study: study), studies: try store.studies(), overrides: overrides)
     }
 
     /// The comparisons of these runs: a pure function of the stored values.
     public static func make(runs: [RunRecord], epochs: [String: [EpochRecord]], studies: [StudyRecord],
-                            overrides: Overrides = .init()) -> StudyComparison {
-        let plans = Dictionary(uniqueKeysWithValues: studies.map { ($0.name, AnalysisPlan($0)) })
+                            overrides: PlanDeclaration = .init()) -> StudyComparison {
+        let studyRecords = Dictionary(uniqueKeysWithValues: studies.map { ($0.name, $0) })
         // A run retimed by `study --retime` stays stored but its rerun stands in for it.
         let runs = runs.filter { $0.supersededBy == nil }
         let references = RunDisturbance.references(runs: runs, epochs: epochs, studies: studies)
@@ -55,8 +43,7 @@ public struct StudyComparison: Codable, Sendable {
         })
         var units: [Unit] = [], comparisons: [ArmComparison] = []
         for (unit, arms) in ArmGrouping.group(runs) {
-            let plan = (unit.study.flatMap { plans[$0] } ?? AnalysisPlan())
-                .overriding(baseline: overrides.baseline, targetError: overrides.targetError, margin: overrides.equivalenceMargin)
+            let plan = AnalysisPlan(unit.study.flatMap { studyRecords[$0] }, overrides: overrides)
             var notes: [String] = []
             let target = targetError(arms, metrics: metrics, plan: plan, given: overrides.targetError != nil)
             let baseline = ArmGrouping.baseline(arms.filter { !$0.completed.isEmpty }, declared: plan.baseline)

@@ -1,6 +1,6 @@
 /// The outcome of a hypothesis test (two-sided unless stated).
 public struct TestResult: Codable, Sendable, Equatable {
-    /// welch-t, student-t, paired-t, mann-whitney-u, wilcoxon-signed-rank, shapiro-wilk, levene-median.
+    /// welch-t, student-t, paired-t, mann-whitney-u, wilcoxon-signed-rank.
     public var test: String
     public var statistic: Double
     public var pValue: Double

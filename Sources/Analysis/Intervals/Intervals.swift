@@ -1,4 +1,5 @@
 import Foundation
+import SplitMix
 
 public struct Interval: Codable, Sendable, Equatable {
     public var estimate: Double
@@ -104,28 +105,5 @@ public struct Bootstrap: Sendable {
                                              high: Stats.quantile(sorted: sorted, levels.1)),
                           replicates: sorted, levels: levels)
         }
-    }
-}
-
-/// A small, fast, seeded generator for resampling (SplitMix64).
-struct SplitMix64 {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    /// Unbiased in 0..<n (Lemire).
-    mutating func below(_ n: Int) -> Int {
-        let b = UInt64(n)
-        var m = next().multipliedFullWidth(by: b)
-        if m.low < b {
-            let t = (0 &- b) % b
-            while m.low < t { m = next().multipliedFullWidth(by: b) }
-        }
-        return Int(m.high)
     }
 }

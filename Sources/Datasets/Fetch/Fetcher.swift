@@ -31,7 +31,7 @@ public struct Fetcher: Sendable {
         if let archive = info.archive {
             let bytes = try await download(archive, progress: progress)
             // The archive holds the files and tar headers: never inflate past that.
-            let tarBytes = try DataFileReader.gunzip(bytes, path: mirror + archive, limit: info.files.reduce(1 << 20) { $0 + $1.byteCount + 4096 })
+            let tarBytes = try Gzip.inflate(bytes, path: mirror + archive, limit: info.files.reduce(1 << 20) { $0 + $1.byteCount + 4096 })
             let entries = try Tar.entries(tarBytes, path: mirror + archive)
             for file in info.files {
                 guard let entry = entries.first(where: { $0.name.hasSuffix("/" + file.name) || $0.name == file.name }) else {

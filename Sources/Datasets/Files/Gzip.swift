@@ -1,38 +1,18 @@
 import CZlib
 import Foundation
 
-/// Reads a data file whole, inflating it when it is gzip-compressed
-/// (detected by its magic bytes, not its name).
-public enum DataFileReader {
-    /// - Parameter limit: the most bytes the file may hold (decompressed):
-    ///   a larger file, or a gzip stream that inflates past it, is refused
-    ///   as soon as that is known, so a damaged or hostile file cannot take
-    ///   gigabytes of memory.
-    public static func read(path: String, limit: Int = Int.max) throws(DatasetError) -> [UInt8] {
-        guard FileManager.default.fileExists(atPath: path) else { throw .missingFile(path: path) }
-        let onDisk = ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.intValue ?? 0
-        // A compressed file is smaller than what it holds; a raw one is exactly it.
-        if onDisk > limit { throw .tooLarge(path: path, limit: limit) }
-        let raw: Data
-        do { raw = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-            throw .unreadable(path: path, reason: (error as NSError).localizedDescription)
-        }
-        if raw.count >= 2 && raw[raw.startIndex] == 0x1f && raw[raw.startIndex + 1] == 0x8b {
-            return try gunzip(raw, path: path, limit: limit)
-        }
-        return [UInt8](raw)
-    }
-
-    public static func gunzip(_ data: Data, path: String, limit: Int = Int.max) throws(DatasetError) -> [UInt8] {
+/// gzip streams inflated with zlib, never past a limit.
+public enum Gzip {
+    public static func inflate(_ data: Data, path: String, limit: Int = Int.max) throws(DatasetError) -> [UInt8] {
         let result: Result<[UInt8], DatasetError> = data.withUnsafeBytes { p in
-            Result { () throws(DatasetError) in try gunzip(p, path: path, limit: limit) }
+            Result { () throws(DatasetError) in try inflate(p, path: path, limit: limit) }
         }
         return try result.get()
     }
 
     /// Inflates one or more concatenated gzip members. zlib checks each
     /// member's CRC-32 and length, so corruption cannot pass silently.
-    public static func gunzip(_ input: UnsafeRawBufferPointer, path: String, limit: Int = Int.max) throws(DatasetError) -> [UInt8] {
+    public static func inflate(_ input: UnsafeRawBufferPointer, path: String, limit: Int = Int.max) throws(DatasetError) -> [UInt8] {
         // The trailer's ISIZE (size mod 2^32) is a good first capacity, but
         // only a hint: it is never trusted past the limit.
         var capacity = 1 << 16
@@ -61,7 +41,7 @@ public enum DataFileReader {
                 stream.next_out = o.baseAddress!.assumingMemoryBound(to: Bytef.self) + produced
                 stream.avail_out = uInt(o.count - produced)
                 let before = stream.avail_in, beforeOut = stream.avail_out
-                let s = inflate(&stream, Z_NO_FLUSH)
+                let s = CZlib.inflate(&stream, Z_NO_FLUSH)
                 consumed += Int(before - stream.avail_in)
                 produced += Int(beforeOut - stream.avail_out)
                 return s

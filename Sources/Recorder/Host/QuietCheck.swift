@@ -39,11 +39,11 @@ extension QuietCheck {
         let fastest = sorted.first ?? .nan, slowest = sorted.last ?? .nan
         let median = sorted.isEmpty ? .nan : sorted[sorted.count / 2]
         var check = QuietCheck(seconds: wall, busyProcesses: busy, otherCPUShare: other, stealShare: steal,
-                               loadAverage: HostInfo.loadAverage(), canaryFastest: fastest, canaryMedian: median,
+                               loadAverage: ThisHost.loadAverage(), canaryFastest: fastest, canaryMedian: median,
                                canarySlowest: slowest, canaries: sorted.count,
                                canarySlowShare: Double(sorted.filter { $0 > fastest * (1 + rule.canarySlowdown) }.count) / Double(max(sorted.count, 1)),
-                               governor: governor(), turbo: turbo(),
-                               smtSiblings: smtSiblings(), slurm: nil, energy: EnergyCounter.describe())
+                               governor: ThisHost.governor(), turbo: ThisHost.turbo(),
+                               smtSiblings: ThisHost.smtSiblings(), slurm: nil, energy: EnergyCounter.describe())
         check.coreRoundTripNanoseconds = Canary.roundTripNanoseconds()
         check.judge(rule: rule, slurm: SlurmNode.check(environment: environment))
         return check
@@ -82,30 +82,5 @@ extension QuietCheck {
             out[pid] = ((ut + st) / ProcessProbe.clockTicks, String(stat[stat.index(after: open)..<close]))
         }
         return out
-    }
-
-    static func governor() -> String? {
-        ProcessProbe.read("/sys/devices/system/cpu/cpu0/cpufreq/scaling_governor")?.trimmingCharacters(in: .whitespacesAndNewlines)
-    }
-
-    /// intel_pstate's no_turbo, or the generic cpufreq boost switch; nil without either.
-    static func turbo() -> String? {
-        if let v = ProcessProbe.read("/sys/devices/system/cpu/intel_pstate/no_turbo")?.trimmingCharacters(in: .whitespacesAndNewlines) {
-            return v == "0" ? "on" : "off"
-        }
-        if let v = ProcessProbe.read("/sys/devices/system/cpu/cpufreq/boost")?.trimmingCharacters(in: .whitespacesAndNewlines) {
-            return v == "1" ? "on" : "off"
-        }
-        return nil
-    }
-
-    /// "none" when no core lists a sibling, else cpu0's list.
-    static func smtSiblings() -> String {
-        for cpu in 0..<MachineCPU.cores {
-            guard let list = ProcessProbe.read("/sys/devices/system/cpu/cpu\(cpu)/topology/thread_siblings_list")?
-                .trimmingCharacters(in: .whitespacesAndNewlines) else { continue }
-            if list.contains(",") || list.contains("-") { return "cpu\(cpu): \(list)" }
-        }
-        return "none"
     }
 }

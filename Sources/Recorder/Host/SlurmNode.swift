@@ -14,9 +14,9 @@ enum SlurmNode {
     static func check(environment: [String: String]) -> Finding? {
         guard let job = environment["SLURM_JOB_ID"], !job.isEmpty else { return nil }
         let node = environment["SLURMD_NODENAME"] ?? ProcessInfo.processInfo.hostName
-        let show = HostInfo.output(["scontrol", "show", "job", job]) ?? ""
+        let show = ThisHost.output(["scontrol", "show", "job", job]) ?? ""
         let exclusive = show.contains("OverSubscribe=NO")
-        guard let queue = HostInfo.output(["squeue", "-h", "-w", node, "-o", "%A"]) else {
+        guard let queue = ThisHost.output(["squeue", "-h", "-w", node, "-o", "%A"]) else {
             return Finding(text: "Slurm job \(job) on \(node): could not ask squeue which other jobs share the node", shared: false, exclusive: exclusive)
         }
         let mine = environment["SLURM_ARRAY_JOB_ID"].map { [job, $0] } ?? [job]

@@ -1,4 +1,5 @@
 import Foundation
+import RunStore
 
 /// GPU memory and utilisation through nvidia-smi, when it is on PATH.
 /// Parsing is separate from running the tool, so it is tested on canned
@@ -64,15 +65,15 @@ public enum GPUProbe {
     /// The sample rows: the recorded processes' own GPU memory (when the
     /// process list could be read), every device's used memory summed, and
     /// the mean utilisation over devices that report it.
-    public static func metrics(devices: [Device], apps: [Int32: Double]?, pids: [Int32]) -> [(String, Double)] {
+    public static func metrics(devices: [Device], apps: [Int32: Double]?, pids: [Int32]) -> [(SampleMetric, Double)] {
         guard !devices.isEmpty else { return [] }
         let mib = 1_048_576.0
-        var rows: [(String, Double)] = [("gpu_count", Double(devices.count))]
-        if let apps { rows.append(("gpu_memory_bytes", pids.reduce(0) { $0 + (apps[$1] ?? 0) } * mib)) }
+        var rows: [(SampleMetric, Double)] = [(.gpuCount, Double(devices.count))]
+        if let apps { rows.append((.gpuMemory, pids.reduce(0) { $0 + (apps[$1] ?? 0) } * mib)) }
         let memory = devices.compactMap(\.memoryUsedMiB)
-        if !memory.isEmpty { rows.append(("gpu_device_memory_bytes", memory.reduce(0, +) * mib)) }
+        if !memory.isEmpty { rows.append((.gpuDeviceMemory, memory.reduce(0, +) * mib)) }
         let utilization = devices.compactMap(\.utilizationPercent)
-        if !utilization.isEmpty { rows.append(("gpu_utilization_percent", utilization.reduce(0, +) / Double(utilization.count))) }
+        if !utilization.isEmpty { rows.append((.gpuUtilization, utilization.reduce(0, +) / Double(utilization.count))) }
         return rows
     }
 
@@ -82,7 +83,7 @@ public enum GPUProbe {
     }
 
     /// One sample for the processes `pids`; nothing when the tool fails.
-    public static func sample(tool: String, pids: [Int32]) -> [(String, Double)] {
+    public static func sample(tool: String, pids: [Int32]) -> [(SampleMetric, Double)] {
         guard let devices = run([tool, "--query-gpu=index,memory.used,utilization.gpu", "--format=csv,noheader,nounits"]) else { return [] }
         let apps = run([tool, "--query-compute-apps=pid,used_memory", "--format=csv,noheader,nounits"]).map(parseApps)
         return metrics(devices: parseDevices(devices), apps: apps, pids: pids)

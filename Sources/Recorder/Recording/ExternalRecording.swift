@@ -51,11 +51,11 @@ public final class ExternalRecording {
             guard tree.processes > 0 else { return }
             peak.observe(tree.residentBytes)
             let rows = [
-                SampleRecord(runID: id, t: t, metric: "rss_bytes", value: Double(tree.residentBytes)),
-                SampleRecord(runID: id, t: t, metric: "cpu_user_seconds", value: tree.userSeconds),
-                SampleRecord(runID: id, t: t, metric: "cpu_system_seconds", value: tree.systemSeconds),
-                SampleRecord(runID: id, t: t, metric: "threads", value: Double(tree.threads)),
-                SampleRecord(runID: id, t: t, metric: "processes", value: Double(tree.processes)),
+                SampleRecord(runID: id, t: t, metric: .rss, value: Double(tree.residentBytes)),
+                SampleRecord(runID: id, t: t, metric: .cpuUser, value: tree.userSeconds),
+                SampleRecord(runID: id, t: t, metric: .cpuSystem, value: tree.systemSeconds),
+                SampleRecord(runID: id, t: t, metric: .threads, value: Double(tree.threads)),
+                SampleRecord(runID: id, t: t, metric: .processes, value: Double(tree.processes)),
             ]
             writer.add(samples: rows)
         }

@@ -50,7 +50,7 @@ public struct ExternalRun: Sendable {
         }
     }
 
-    func record(host: HostInfo) -> RunRecord {
+    func record(host: HostFacts) -> RunRecord {
         return RunRecord(study: study, arm: arm, label: label, algorithm: algorithm ?? "external",
                          dataset: dataset.flatMap { try? DatasetID(parsing: $0).rawValue }, layers: layers,
                          batchSize: batchSize, epochs: epochs, seed: seed,
@@ -97,7 +97,7 @@ public struct ExternalRun: Sendable {
         var run = self
         run.command = try expandedCommand()
         let store = try RunStore.open(path)
-        let recording = try ExternalRecording(store: store, run: run.record(host: HostInfo.current()), sampleInterval: sampleInterval)
+        let recording = try ExternalRecording(store: store, run: run.record(host: ThisHost.facts()), sampleInterval: sampleInterval)
         return try recording.run(run.command, environment: environment, stop: stop, passThrough: passThrough, warn: warn, onEpoch: onEpoch)
     }
 }

@@ -40,17 +40,17 @@ public final class RunRecorder: TrainingObserver {
         }
     }
 
-    static let categoryMetrics = TensorCategory.allCases.map { "tensor_bytes.\($0.rawValue)" }
+    static let categoryMetrics = TensorCategory.allCases.map { SampleMetric.tensorBytes($0.rawValue) }
 
     /// One sampling tick: RSS, CPU times, the ledger's live bytes by category.
     static func sample(runID: String, t: Double, ledger: Ledger) -> [SampleRecord] {
         let cpu = ProcessProbe.cpuSeconds()
         let snapshot = ledger.snapshot()
         var rows = [
-            SampleRecord(runID: runID, t: t, metric: "rss_bytes", value: Double(ProcessProbe.residentBytes())),
-            SampleRecord(runID: runID, t: t, metric: "cpu_user_seconds", value: cpu.user),
-            SampleRecord(runID: runID, t: t, metric: "cpu_system_seconds", value: cpu.system),
-            SampleRecord(runID: runID, t: t, metric: "tensor_bytes", value: Double(snapshot.liveTotal)),
+            SampleRecord(runID: runID, t: t, metric: .rss, value: Double(ProcessProbe.residentBytes())),
+            SampleRecord(runID: runID, t: t, metric: .cpuUser, value: cpu.user),
+            SampleRecord(runID: runID, t: t, metric: .cpuSystem, value: cpu.system),
+            SampleRecord(runID: runID, t: t, metric: .tensorBytes, value: Double(snapshot.liveTotal)),
         ]
         for (category, metric) in zip(TensorCategory.allCases, categoryMetrics) {
             rows.append(SampleRecord(runID: runID, t: t, metric: metric, value: Double(snapshot.live[category] ?? 0)))

@@ -33,7 +33,7 @@ public struct RecordingOptions: Sendable {
 extension RunRecord {
     /// The run row for an in-process training run.
     public static func training(config: TrainingConfig, dataset: String, parameterCount: Int,
-                                options: RecordingOptions, host: HostInfo) -> RunRecord {
+                                options: RecordingOptions, host: HostFacts) -> RunRecord {
         let configJSON = JSONOutput.line(config)
         let hostJSON = JSONOutput.line(host)
         return RunRecord(study: options.study, arm: options.arm, algorithm: config.algorithm.rawValue, dataset: dataset,

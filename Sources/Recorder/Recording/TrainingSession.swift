@@ -43,7 +43,7 @@ public struct TrainingSession {
         var recorder: RunRecorder?
         if let store, let recording {
             let run = RunRecord.training(config: config, dataset: spec.dataset.rawValue, parameterCount: loop.model.parameterCount,
-                                         options: recording, host: HostInfo.current())
+                                         options: recording, host: ThisHost.facts())
             recorder = try RunRecorder(store: store, run: run, sampleInterval: recording.sampleInterval)
         }
         switch loop.run(observer: ObserverGroup([observer] + (recorder.map { [$0] } ?? []))) {

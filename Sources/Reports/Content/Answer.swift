@@ -141,7 +141,7 @@ public enum Answer {
         let medians = "medians \(n.arm) \(median(s.arm)), \(n.base) \(median(s.baseline))"
         let censored = [(s.arm, n.arm), (s.baseline, n.base)].filter { $0.0.censored > 0 }
             .map { "\($0.0.censored) of \($0.0.n) \($0.1) runs never reached it and count as censored" }
-        var text = "\(what): \(n.arm)’s restricted mean time to target over the first \(Number.fixed(s.tau, 1)) s of training is \(ComparisonRows.bound(e))\(Number.ratio(s.ratio)) \(n.base)’s"
+        var text = "\(what): \(n.arm)’s restricted mean time to target over the first \(Number.fixed(s.tau, 1)) s of training is \(ResultTables.bound(e))\(Number.ratio(s.ratio)) \(n.base)’s"
         let raw = "95 % CI \(Number.range(s.ratio, unit: ""))"
         let adjusted = e.adjusted.map { "Holm-adjusted \(Number.percent($0.confidence)) CI \(Number.range($0, unit: ""))" }
         switch e.verdict {

@@ -83,7 +83,7 @@ enum CrossoverTable {
         let unit = ComparisonUnit(run)
         guard let c = model.comparisons.first(where: { $0.unit == unit && $0.arm.name == ff.name && $0.baseline.name == v.name }),
               let e = c.endpoint(Metrics.epochTime) else { return "not compared at \(unit.layers ?? "?")" }
-        guard let r = e.ratio else { return "\(ComparisonRows.verdictWords(e, c)) at \(unit.layers ?? "?")" }
+        guard let r = e.ratio else { return "\(ResultTables.verdictWords(e, c)) at \(unit.layers ?? "?")" }
         return "\(Number.interval(r.ratio, unit: "×")) at \(unit.layers ?? "?")"
     }
 }

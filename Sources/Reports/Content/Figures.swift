@@ -179,14 +179,14 @@ enum Figures {
     static func timelines(_ model: ReportModel, unit: ComparisonUnit, styles: ArmStyles) -> [Figure] {
         model.timelines.filter { $0.unit == unit }.compactMap { t in
             var series = ledgerCategories.compactMap { c -> Series? in
-                guard let points = t.series["tensor_bytes." + c], points.contains(where: { $0.value > 0 }) else { return nil }
+                guard let points = t.series[.tensorBytes(c)], points.contains(where: { $0.value > 0 }) else { return nil }
                 return Series(name: c, points: points.map { Point(x: $0.t, y: $0.value * mib) }, color: ledgerColour(c), marker: .square)
             }
             let stacked = series.count
-            if let rss = t.series["rss_bytes"] {
+            if let rss = t.series[.rss] {
                 series.append(Series(name: "RSS", points: rss.map { Point(x: $0.t, y: $0.value * mib) }))
             }
-            for (metric, name) in [("gpu_memory_bytes", "GPU memory (run)"), ("gpu_device_memory_bytes", "GPU memory (devices)")] {
+            for (metric, name) in [(SampleMetric.gpuMemory, "GPU memory (run)"), (.gpuDeviceMemory, "GPU memory (devices)")] {
                 if let g = t.series[metric] { series.append(Series(name: name, points: g.map { Point(x: $0.t, y: $0.value * mib) })) }
             }
             guard !series.isEmpty else { return nil }
@@ -194,7 +194,7 @@ enum Figures {
             return Figure(name: "memory-timeline-" + slug(t.arm.name + "-" + unitTitle(unit)),
                           caption: "Memory of one \(styles.label(t.arm)) run on \(unitTitle(unit)) (the lowest seed): "
                               + (stacked > 0 ? "tensor bytes by ledger category, stacked, and the process's RSS" : "the RSS of its process tree (it ran a command and kept no ledger)")
-                              + (t.series.keys.contains { $0.hasPrefix("gpu_") } ? ", with GPU memory from nvidia-smi" : "") + ", as sampled while it trained.",
+                              + (t.series.keys.contains { $0.isGPU } ? ", with GPU memory from nvidia-smi" : "") + ", as sampled while it trained.",
                           chart: Chart(kind: .timeline(stacked: stacked), title: title, xLabel: "time since start (s)",
                                        yLabel: "memory (MiB)", series: series))
         }

@@ -6,7 +6,7 @@ import RunStore
 /// allocator peaks (recorded commands on a GPU): only shown when some run
 /// has either.
 enum GPUTable {
-    static let metrics = ["gpu_memory_bytes", "gpu_device_memory_bytes", "gpu_utilization_percent"]
+    static let metrics: [SampleMetric] = [.gpuMemory, .gpuDeviceMemory, .gpuUtilization]
 
     static func table(_ model: ReportModel, unit: ComparisonUnit, styles: ArmStyles, numbering: inout Numbering) -> ReportDocument.Table? {
         func cuda(_ run: RunRecord, _ field: KeyPath<EpochLine, Int64?>) -> Double? {
@@ -22,12 +22,12 @@ enum GPUTable {
             let armRuns = byArm[arm]!
             let s = armRuns.compactMap { model.gpu[$0.id] }
             func median(_ v: [Double], _ scale: Double) -> String { v.isEmpty ? "–" : Number.fixed(Stats.median(v) * scale, 0) }
-            func sampled(_ metric: String, _ scale: Double, _ pick: (SampleSummary) -> Double) -> String {
+            func sampled(_ metric: SampleMetric, _ scale: Double, _ pick: (SampleSummary) -> Double) -> String {
                 median(s.compactMap { $0[metric].map(pick) }, scale)
             }
             return [styles.label(arm), String(armRuns.count), median(armRuns.compactMap { cuda($0, \.cudaMaxAllocatedBytes) }, mib),
-                    median(armRuns.compactMap { cuda($0, \.cudaMaxReservedBytes) }, mib), sampled("gpu_memory_bytes", mib, \.max),
-                    sampled("gpu_device_memory_bytes", mib, \.max), sampled("gpu_utilization_percent", 1, \.mean)]
+                    median(armRuns.compactMap { cuda($0, \.cudaMaxReservedBytes) }, mib), sampled(.gpuMemory, mib, \.max),
+                    sampled(.gpuDeviceMemory, mib, \.max), sampled(.gpuUtilization, 1, \.mean)]
         }
         return numbering.table("GPU use on \(Figures.unitTitle(unit)): PyTorch's allocator peaks (torch.cuda.max_memory_allocated and max_memory_reserved, reset after each epoch's first batch, highest epoch), and nvidia-smi's samples once a second: the run's own processes' GPU memory (as the driver lists them), all devices' used memory (other jobs included), and utilisation averaged over the devices; medians over runs.",
                                header: ["arm", "runs", "torch peak allocated (MiB)", "torch peak reserved (MiB)", "peak GPU memory of the run (MiB)",

@@ -104,8 +104,8 @@ enum ReportContent {
             var unitBlocks: [ReportDocument.Block] = []
             var labels: [String] = []
             for c in model.comparisons where c.unit == unit {
-                let t = numbering.table(ResultTables.caption(c, styles: styles), header: ComparisonRows.endpointHeader,
-                                        rows: ComparisonRows.endpointRows(c), numeric: ResultTables.numeric)
+                let t = numbering.table(ResultTables.caption(c, styles: styles), header: ResultTables.endpointHeader,
+                                        rows: ResultTables.endpointRows(c), numeric: ResultTables.numeric)
                 labels.append(t.label)
                 refs.tables[unit, default: [:]][c.arm.name] = t.label
                 unitBlocks.append(.table(t))

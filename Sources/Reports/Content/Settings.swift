@@ -3,15 +3,11 @@ import Foundation
 import RunStore
 
 /// The training settings of stored runs in words, read from each run's
-/// `config_json`, so the methods section states what was actually run.
+/// stored configuration, so the methods section states what was actually run.
 enum Settings {
     /// One sentence per distinct setting of an algorithm's runs.
     static func sentences(_ runs: [RunRecord], algorithm: String) -> [String] {
-        let texts = runs.filter { $0.algorithm == algorithm }.compactMap { run -> String? in
-            guard let json = run.configJSON, let data = json.data(using: .utf8),
-                  let c = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return nil }
-            return describe(c, ff: algorithm == "ff")
-        }
+        let texts = runs.filter { $0.algorithm == algorithm }.compactMap { $0.config.map { describe($0, ff: algorithm == "ff") } }
         let counts = Dictionary(grouping: texts, by: { $0 }).mapValues(\.count)
         return counts.keys.sorted().map { text in
             "\(algorithm.uppercased()) settings (\(counts[text]!) run\(counts[text]! == 1 ? "" : "s"), from the stored configuration): \(text)."
@@ -22,7 +18,7 @@ enum Settings {
     /// ran, and what its numbers are, since they are not measured like a
     /// native run's.
     static func commandSentences(_ runs: [RunRecord], styles: ArmStyles, interval: String) -> [String] {
-        let external = runs.filter { $0.configJSON == nil && $0.command != nil }
+        let external = runs.filter { $0.config == nil && $0.command != nil }
         let arms = Dictionary(grouping: external) { styles.label(ArmInfo.of($0)) }
         return arms.keys.sorted().map { label in
             let runs = arms[label]!.sorted { ($0.seed ?? 0) < ($1.seed ?? 0) }
@@ -34,51 +30,51 @@ enum Settings {
         }
     }
 
-    static func describe(_ c: [String: Any], ff: Bool) -> String {
+    static func describe(_ c: RunConfig, ff: Bool) -> String {
         var parts: [String] = []
-        if let o = c["optimizer"] as? [String: Any] { parts.append(optimizer(o)) }
-        if let s = c["schedule"] as? String {
+        if let o = c.optimizer { parts.append(optimizer(o)) }
+        if let s = c.schedule {
             parts.append(s == "half-linear" ? "learning rate constant for the first half, then linear decay to 0" : "constant learning rate")
         }
-        if let b = c["batch_size"] { parts.append("batch \(b)") }
-        guard ff, let f = c["ff"] as? [String: Any] else { return parts.joined(separator: ", ") }
-        parts.append("label value \(number(f["label_value"]))")
-        parts.append(f["threshold"].map { "threshold \(number($0))" } ?? "threshold = layer width")
-        parts.append("\(text(f["negatives"])) negatives")
-        parts.append("\(text(f["layer_schedule"])) layer schedule")
-        let peer = (f["peer_normalization"] as? Double) ?? 0
-        parts.append(peer > 0 ? "peer normalisation \(number(peer)) (momentum \(number(f["peer_momentum"])))" : "no peer normalisation")
-        parts.append("goodness summed from layer \(number(f["goodness_from_layer"]))")
-        if (f["softmax_head"] as? Bool) == false {
+        if let b = c.batchSize { parts.append("batch \(b)") }
+        guard ff, let f = c.ff else { return parts.joined(separator: ", ") }
+        parts.append("label value \(number(f.labelValue))")
+        parts.append(f.threshold.map { "threshold \(number($0))" } ?? "threshold = layer width")
+        parts.append("\(text(f.negatives)) negatives")
+        parts.append("\(text(f.layerSchedule)) layer schedule")
+        let peer = f.peerNormalization ?? 0
+        parts.append(peer > 0 ? "peer normalisation \(number(peer)) (momentum \(number(f.peerMomentum)))" : "no peer normalisation")
+        parts.append("goodness summed from layer \(number(f.goodnessFromLayer.map(Double.init)))")
+        if f.softmaxHead == false {
             parts.append("no softmax head (no neutral pass)")
         } else {
-            var head = "softmax head on layers \(number(f["head_from_layer"])) and up"
-            if let h = f["head"] as? [String: Any] { head += " (\(optimizer(h)))" }
+            var head = "softmax head on layers \(number(f.headFromLayer.map(Double.init))) and up"
+            if let h = f.head { head += " (\(optimizer(h)))" }
             parts.append(head)
         }
-        parts.append("test error by \(text(f["prediction"]))")
-        if let centred = f["center_inputs"] as? Bool { parts.append(centred ? "inputs centred on the mean image" : "inputs not centred") }
+        parts.append("test error by \(text(f.prediction))")
+        if let centred = f.centerInputs { parts.append(centred ? "inputs centred on the mean image" : "inputs not centred") }
         return parts.joined(separator: ", ")
     }
 
-    static func optimizer(_ o: [String: Any]) -> String {
-        let kind = text(o["kind"]).uppercased()
-        var s = "\(kind) lr \(number(o["learning_rate"]))"
+    static func optimizer(_ o: RunConfig.Optimizer) -> String {
+        let kind = text(o.kind).uppercased()
+        var s = "\(kind) lr \(number(o.learningRate))"
         if kind == "SGD" {
-            s += ", momentum \(number(o["momentum"]))"
-            if let d = o["dampening"] as? Double, d > 0 { s += ", dampening \(number(d))" }
+            s += ", momentum \(number(o.momentum))"
+            if let d = o.dampening, d > 0 { s += ", dampening \(number(d))" }
         }
-        s += ", weight decay \(number(o["weight_decay"]))"
-        if let style = o["decay_style"] as? String, style == "separate" { s += " (outside the momentum)" }
+        s += ", weight decay \(number(o.weightDecay))"
+        if o.decayStyle == "separate" { s += " (outside the momentum)" }
         return s
     }
 
     /// A stored value as it is; "–" where the configuration lacks it
     /// (nothing is assumed about settings a run did not record).
-    static func text(_ v: Any?) -> String { (v as? String) ?? "–" }
+    static func text(_ v: String?) -> String { v ?? "–" }
 
-    static func number(_ v: Any?) -> String {
-        guard let d = (v as? Double) ?? (v as? Int).map(Double.init) ?? (v as? NSNumber)?.doubleValue else { return "–" }
+    static func number(_ v: Double?) -> String {
+        guard let d = v else { return "–" }
         return String(format: "%g", Double(String(format: "%.6g", d)) ?? d)
     }
 }

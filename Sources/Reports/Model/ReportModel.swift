@@ -7,8 +7,8 @@ import RunStore
 public struct ReportModel: Sendable {
     public struct Timeline: Sendable {
         public var unit: ComparisonUnit, arm: ArmInfo, runID: String
-        /// metric ("rss_bytes", "tensor_bytes.weights", …) -> (t, value) in time order.
-        public var series: [String: [(t: Double, value: Double)]]
+        /// Memory metric (RSS, a ledger category, GPU memory) -> (t, value) in time order.
+        public var series: [SampleMetric: [(t: Double, value: Double)]]
         /// The ledger's categories at the sample where its total peaked
         /// (from every sample, before thinning), in bytes.
         public var breakdown: [String: Double]
@@ -26,7 +26,7 @@ public struct ReportModel: Sendable {
     /// Memory over time of one run (the lowest seed) per unit and arm.
     public var timelines: [Timeline]
     /// nvidia-smi's samples summarised, by run id (runs with any).
-    public var gpu: [String: [String: SampleSummary]]
+    public var gpu: [String: [SampleMetric: SampleSummary]]
     /// The quiet checks the studies made when they started, in words.
     public var quietChecks: [String]
     /// Whether energy was measured, and if not why (from the runs' host facts).
@@ -36,15 +36,11 @@ public struct ReportModel: Sendable {
 
     public var comparisons: [ArmComparison] { analysis.comparisons }
 
-    public static func load(store: RunStore, study: String?, overrides: StudyComparison.Overrides = .init()) throws(RunStoreError) -> ReportModel {
+    public static func load(store: RunStore, study: String?, overrides: PlanDeclaration = .init()) throws(RunStoreError) -> ReportModel {
         let runs = try store.runs(study: study)
         let epochs = try store.epochsByRun(study: study)
         let analysis = StudyComparison.make(runs: runs, epochs: epochs, studies: try store.studies(), overrides: overrides)
-        let hosts = Set(runs.compactMap { run -> String? in
-            guard let json = run.hostJSON, let data = json.data(using: .utf8),
-                  let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return nil }
-            return "\(object["hostname"] ?? "?"): \(object["cpu_model"] ?? "?"), \(object["cores"] ?? "?") cores, \(object["blas_config"] ?? "")"
-        }).sorted()
+        let hosts = Set(runs.compactMap { $0.host?.summary }).sorted()
         var timelines: [Timeline] = []
         let completed = runs.filter { $0.status == .completed }
         let groups = Dictionary(grouping: completed) { UnitArm(unit: ComparisonUnit($0), arm: ArmInfo.of($0).name) }
@@ -53,25 +49,19 @@ public struct ReportModel: Sendable {
             let samples = try store.samples(first.id)
             guard !samples.isEmpty else { continue }
             let byMetric = Dictionary(grouping: samples, by: \.metric)
-            var series: [String: [(t: Double, value: Double)]] = [:]
-            for (metric, rows) in byMetric where metric == "rss_bytes" || metric.hasPrefix("tensor_bytes.") || metric.hasPrefix("gpu_") && metric.hasSuffix("memory_bytes") {
+            var series: [SampleMetric: [(t: Double, value: Double)]] = [:]
+            for (metric, rows) in byMetric where metric.isMemoryCurve {
                 series[metric] = thin(rows.sorted { $0.t < $1.t }.map { ($0.t, $0.value) }, to: 400)
             }
             var breakdown: [String: Double] = [:]
-            if let peak = byMetric["tensor_bytes"]?.max(by: { ($0.value, -$0.t) < ($1.value, -$1.t) }) {
-                for s in samples where s.t == peak.t && s.metric.hasPrefix("tensor_bytes.") {
-                    breakdown[String(s.metric.dropFirst("tensor_bytes.".count))] = s.value
-                }
+            if let peak = byMetric[.tensorBytes]?.max(by: { ($0.value, -$0.t) < ($1.value, -$1.t) }) {
+                for s in samples where s.t == peak.t { if let c = s.metric.tensorCategory { breakdown[c] = s.value } }
             }
             timelines.append(Timeline(unit: key.unit, arm: ArmInfo.of(first), runID: first.id, series: series, breakdown: breakdown))
         }
         let studyRecords = try store.studies().filter { s in study == nil ? runs.contains { $0.study == s.name } : s.name == study }
         let quietChecks = studyRecords.compactMap { s in s.quiet.map { "Quiet check when study \(s.name) last started: \($0.summary)" } }
-        let energies = Set(runs.compactMap { run -> String? in
-            guard let json = run.hostJSON, let data = json.data(using: .utf8),
-                  let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return nil }
-            return object["energy"] as? String
-        }).sorted()
+        let energies = Set(runs.compactMap { $0.host?.energy }).sorted()
         let energy = energies.isEmpty ? "not measured: the runs stored no energy counter (recorded before ffbench measured energy)" : energies.joined(separator: "; ")
         let asOf = runs.compactMap { $0.finishedAt ?? $0.startedAt }.max() ?? "no runs"
         // A database of one study is titled by it.

@@ -1,5 +1,5 @@
-/// Everything that defines a training run. Stored with the run
-/// (`runs.config_json`), so the names here are part of the public record.
+/// Everything that defines a training run. Stored with the run (read back
+/// as RunStore's `RunConfig`), so the names here are part of the public record.
 public struct TrainingConfig: Codable, Sendable, Equatable {
     public enum Algorithm: String, Codable, Sendable, CaseIterable { case ff, bp }
     public enum OptimizerKind: String, Codable, Sendable, CaseIterable { case sgd, adam }

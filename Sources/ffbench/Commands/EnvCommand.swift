@@ -1,6 +1,6 @@
+import Charts
 import Exports
 import ArgumentParser
-import CCairo
 import Recorder
 import RunStore
 
@@ -9,12 +9,13 @@ struct EnvCommand: ParsableCommand {
         commandName: "env",
         abstract: "Show the machine facts that make runs comparable.",
         discussion: """
-        Swift version, CPU model and cores, memory, OS, OpenBLAS configuration and
-        threads — the same facts every run stores in runs.host_json.
+        Swift version, CPU model and cores, memory, OS, OpenBLAS configuration and \
+        threads, and the timing facts (governor, turbo, SMT) — the same facts every \
+        run stores with itself (docs/schema.md, runs).
 
         With --check it also looks for about a second at what can disturb a timing:
-        other busy processes, other CPU use and steal, the canary's spread, the
-        frequency governor and turbo, SMT siblings, and whether a Slurm job has its
+        other busy processes, other CPU use and steal, the canary's spread, the \
+        frequency governor and turbo, SMT siblings, and whether a Slurm job has its \
         node to itself. It exits 1 when the machine is not quiet.
 
         Examples:
@@ -39,12 +40,12 @@ struct EnvCommand: ParsableCommand {
             if !quiet.isQuiet { throw ExitCode(1) }
             return
         }
-        let host = HostInfo.current()
+        let host = ThisHost.facts()
         switch format {
         case .json:
             try Console.printJSON(host)
         case .text:
-            print(TextTable(header: ["fact", "value"], rows: host.facts(cairo: String(cString: cairo_version_string()))).render())
+            print(TextTable(header: ["fact", "value"], rows: host.lines(cairo: ChartOutput.cairoVersion)).render())
         }
     }
 }

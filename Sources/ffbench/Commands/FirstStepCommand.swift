@@ -7,13 +7,14 @@ struct FirstStepCommand: ParsableCommand {
         commandName: "first-step",
         abstract: "Write a run's first training steps (initial weights, batches, negatives, losses, weights after) to check another implementation.",
         discussion: """
-        Tensors are raw little-endian float32 (indices and labels int32), row-major,
-        listed with their shapes in manifest.json. ports/pytorch/check_step.py reads
+        Tensors are raw little-endian float32 (indices and labels int32), row-major, \
+        listed with their shapes in manifest.json. ports/pytorch/check_step.py reads \
         them and compares the PyTorch ports' step with ffbench's.
 
         Example:
           ffbench first-step --out /tmp/step --algorithm ff --layers 2x500 --seed 1
-          .venv-pytorch/bin/python ports/pytorch/check_step.py /tmp/step --data-dir ../shared/datasets
+          .venv-pytorch/bin/python ports/pytorch/check_step.py /tmp/step \\
+            --data-dir ../shared/datasets
         """
     )
 

@@ -6,8 +6,8 @@ struct MergeCommand: ParsableCommand {
         commandName: "merge",
         abstract: "Combine run databases from several machines into one, without duplicating runs.",
         discussion: """
-        Runs are matched by id: merging the same file twice adds nothing the second time.
-        All or nothing: a damaged source, a full disk or a kill leaves the output as it
+        Runs are matched by id: merging the same file twice adds nothing the second time. \
+        All or nothing: a damaged source, a full disk or a kill leaves the output as it \
         was (or absent); the merged file is renamed into place only when complete.
 
         Example:

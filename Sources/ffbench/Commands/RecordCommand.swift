@@ -7,24 +7,25 @@ struct RecordCommand: ParsableCommand {
         commandName: "record",
         abstract: "Run any command and record its whole process tree's memory and CPU, and its epochs.",
         discussion: """
-        Stdout lines that are JSON objects with an "epoch" key (the keys of the epochs
-        table: test_error, validation_error, train_loss, train_seconds, …) become epoch
-        rows; every other line passes through. Describe the run (--algorithm, --dataset,
-        --layers, --batch-size, --seed, --epochs) and it is compared like a native one.
-        The command's exit status becomes the run's status and ffbench's exit status.
+        Stdout lines that are JSON objects with an "epoch" key (the keys of the epochs \
+        table: test_error, validation_error, train_loss, train_seconds, …) become epoch \
+        rows; every other line passes through. Describe the run (--algorithm, --dataset, \
+        --layers, --batch-size, --seed, --epochs) and it is compared like a native one. \
+        The command's exit status becomes the run's status and ffbench's exit status. \
         GPU memory and utilisation are sampled when nvidia-smi exists.
 
-        With --substitute, {seed}, {epochs}, {layers}, {batch-size}, {dataset}, {data-dir}
-        and {threads} in the command take the described values ({spec-dir}, the study
-        spec's folder, is filled in by the study), and ${NAME} or
+        With --substitute, {seed}, {epochs}, {layers}, {batch-size}, {dataset}, {data-dir} \
+        and {threads} in the command take the described values ({spec-dir}, the study \
+        spec's folder, is filled in by the study), and ${NAME} or \
         ${NAME:-default} the environment's (what a study's command arm runs).
 
         Example:
-          ffbench record --db Runs/torch.sqlite --study mnist --arm torch-ff --algorithm ff --framework pytorch -- python3 ff.py --epochs 10
+          ffbench record --db Runs/torch.sqlite --study mnist --arm torch-ff \\
+            --algorithm ff --framework pytorch -- python3 ff.py --epochs 10
         """
     )
 
-    @Option(help: "The run database (SQLite).") var db: String
+    @OptionGroup var database: DatabaseOption
     @Option(help: "Study name stored with the run.") var study: String?
     @Option(help: "Arm name stored with the run.") var arm: String?
     @Option(help: "A free-form label stored with the run.") var label: String?
@@ -62,7 +63,7 @@ struct RecordCommand: ParsableCommand {
         stop.install()
         let status: Int32
         do {
-            status = try run.run(into: db, stop: stop, passThrough: { Console.line($0) }, warn: { Console.error("warning: \($0)") },
+            status = try run.run(into: try database.path(), stop: stop, passThrough: { Console.line($0) }, warn: { Console.error("warning: \($0)") },
                                  onEpoch: { if format == .json { Console.line($0.json) } })
         } catch let e as Subprocess.Failure {
             throw RunFailure(e.description)

@@ -44,9 +44,9 @@ struct ReportCommand: ParsableCommand {
         commandName: "report",
         abstract: "Write the HTML and PDF report, figures and tables for stored runs.",
         discussion: """
-        The report answers the research question in sentences built from the
-        statistics, explains the method, shows tables and figures, compares with the
-        published errors and lists the machines. It is a pure function of the
+        The report answers the research question in sentences built from the \
+        statistics, explains the method, shows tables and figures, compares with the \
+        published errors and lists the machines. It is a pure function of the \
         database: the same database gives byte-identical files.
 
         Example:
@@ -54,13 +54,13 @@ struct ReportCommand: ParsableCommand {
         """
     )
 
-    @Option(help: "The run database.") var db: String
+    @OptionGroup var database: DatabaseOption
     @Option(help: "Only runs of this study.") var study: String?
     @Option(help: "Output folder.") var out: String
     @OptionGroup var options: ReportOptions
 
     func run() throws {
-        let store = try RunStore.openExisting(db)
+        let store = try database.readOnly()
         let files = try options.write(store: store, study: study, to: out)
         print("wrote \(files.count) files to \(out)" + (files.contains("report.html") ? "; open \(out)/report.html" : ""))
     }

@@ -22,13 +22,14 @@ struct StatsCompare: ParsableCommand {
         commandName: "compare",
         abstract: "Compare two groups of a CSV column: the geometric-mean ratio (t on logs) or the difference with equivalence.",
         discussion: """
-        The first group seen in the file is compared with the second. --estimand ratio
-        (positive values: time, memory) gives the geometric-mean ratio first/second with
-        the t interval on logs; --estimand difference gives the mean difference
+        The first group seen in the file is compared with the second. --estimand ratio \
+        (positive values: time, memory) gives the geometric-mean ratio first/second with \
+        the t interval on logs; --estimand difference gives the mean difference \
         first − second with a TOST equivalence test within --margin.
 
         Example:
-          ffbench stats compare times.csv --group algorithm --value seconds --paired-by seed
+          ffbench stats compare times.csv --group algorithm --value seconds \\
+            --paired-by seed
         """)
 
     @Argument(help: "CSV file with a header row.") var file: String
@@ -37,7 +38,7 @@ struct StatsCompare: ParsableCommand {
     @Option(name: .customLong("paired-by"), help: "Column that pairs rows across the groups (e.g. seed).") var pairedBy: String?
     @Option(help: "ratio (positive values) or difference.") var estimand: TwoGroups.Estimand = .ratio
     @Option(help: "Equivalence margin for --estimand difference, in the value's units.") var margin: Double = 0.5
-    @Option(help: "Output format: table or json.") var format: OutputFormat = .text
+    @Option(help: "Output format: text or json.") var format: OutputFormat = .text
 
     func run() throws {
         let table = try readTable(file)
@@ -63,7 +64,7 @@ struct StatsDescribe: ParsableCommand {
     @Argument(help: "CSV file with a header row.") var file: String
     @Option(help: "Column with the values.") var value: String
     @Option(help: "Optional column to group rows by.") var group: String?
-    @Option(help: "Output format: table or json.") var format: OutputFormat = .text
+    @Option(help: "Output format: text or json.") var format: OutputFormat = .text
 
     func run() throws {
         let table = try readTable(file)
@@ -83,8 +84,8 @@ struct StatsPower: ParsableCommand {
         commandName: "power",
         abstract: "Seeds per arm needed to detect a ratio (a priori, noncentral t on logs), or the ratio a number of seeds detects.",
         discussion: """
-        --cv is the coefficient of variation of one run's value from a pilot (unpaired),
-        or of the per-seed ratio arm/baseline with --paired. Power is that of the
+        --cv is the coefficient of variation of one run's value from a pilot (unpaired), \
+        or of the per-seed ratio arm/baseline with --paired. Power is that of the \
         two-sided t test on logs that ffbench compare uses, at --alpha.
 
         Example:

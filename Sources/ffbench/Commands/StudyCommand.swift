@@ -18,7 +18,8 @@ struct StudyCommand: ParsableCommand {
 /// The spec, its database and the options every study command takes.
 struct StudyTarget: ParsableArguments {
     @Argument(help: "The study specification (YAML).") var spec: String
-    @Option(help: "The run database (default Runs/<study>.sqlite).") var db: String?
+    /// Default: Runs/<study>.sqlite.
+    @OptionGroup var database: DatabaseOption
     @Option(help: "A run option for every run, over the spec's (repeatable), e.g. --set threads=1.") var set: [String] = []
 
     func load() throws -> (StudySpec, String) {
@@ -30,7 +31,7 @@ struct StudyTarget: ParsableArguments {
             return (String(s[..<eq]), String(s[s.index(after: eq)...]))
         }
         try study.validate()
-        return (study, db ?? "Runs/\(study.name).sqlite")
+        return (study, database.db ?? "Runs/\(study.name).sqlite")
     }
 }
 
@@ -65,21 +66,22 @@ struct StudyRun: ParsableCommand {
         commandName: "run",
         abstract: "Run every arm x seed as its own process, interleaved and resumable, or submit them as one Slurm job array.",
         discussion: """
-        The spec is checked completely before anything starts. Completed runs in the
-        database are skipped, so running the same study again resumes it; failed and
-        interrupted runs are redone. With --executor slurm the runs not done yet are
-        submitted as one job array; each task writes its own shard database beside the
+        The spec is checked completely before anything starts. Completed runs in the \
+        database are skipped, so running the same study again resumes it; failed and \
+        interrupted runs are redone. With --executor slurm the runs not done yet are \
+        submitted as one job array; each task writes its own shard database beside the \
         study's (Runs/<study>.shards/), and 'ffbench study collect' merges them.
 
-        Before it starts, a local study checks that the machine is quiet (as 'ffbench
-        env --check' does), warns when it is not, and stores the check with the study;
-        --require-quiet refuses to start instead. --retime reruns, as new runs, the
+        Before it starts, a local study checks that the machine is quiet (as 'ffbench \
+        env --check' does), warns when it is not, and stores the check with the study; \
+        --require-quiet refuses to start instead. --retime reruns, as new runs, the \
         runs whose timings the machine disturbed; the old runs stay stored, superseded.
 
         Examples:
           ffbench study Runs/quickstart.yaml
           ffbench study Runs/quickstart.yaml --retime
-          ffbench study Runs/mnist-hinton.yaml --executor slurm --cpus-per-task 2 --exclusive --time 04:00:00
+          ffbench study Runs/mnist-hinton.yaml --executor slurm --cpus-per-task 2 \\
+            --exclusive --time 04:00:00
         """
     )
 
@@ -104,8 +106,7 @@ struct StudyRun: ParsableCommand {
             let stored = FileManager.default.fileExists(atPath: path) ? (try? RunStore.openExisting(path).runs(study: study.name)) ?? [] : []
             throw ValidationError("\(study.name): \(study.plan.count) runs (\(study.arms.count) arms x \(study.seeds.count) seeds), \(StudySize.estimate(study, stored: stored)); a study of more than \(StudySize.confirmAbove) runs starts only with --yes")
         }
-        let plan = AnalysisPlan(baseline: study.baseline, targetError: study.targetError, equivalenceMargin: study.equivalenceMargin,
-                                pilotCV: study.pilotCV, smallestEffect: study.smallestEffect)
+        let plan = AnalysisPlan(study.declared)
         for w in DesignCheck.warnings(seeds: study.seeds.count, plan: plan) { Console.error("warning: \(study.name): \(w)") }
         if executor == .slurm { return try submit(study, path) }
         let quiet = try checkQuiet(study.name)

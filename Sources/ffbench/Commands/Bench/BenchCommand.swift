@@ -13,11 +13,11 @@ struct BenchCommand: ParsableCommand {
         commandName: "bench",
         abstract: "Benchmarks that print figures measured side by side in one run.",
         discussion: """
-        training: FF and BP steps and epochs against sgemm at the same shapes
+        training: FF and BP steps and epochs against sgemm at the same shapes \
         (efficiency), time outside sgemm, recorder overhead, memory.
-        memory: peak RSS and ledger peaks against the analytic minimum, one
+        memory: peak RSS and ledger peaks against the analytic minimum, one \
         fresh process per configuration.
-        recorder: epoch time of the same model trained without and with recording
+        recorder: epoch time of the same model trained without and with recording \
         (--pairs pairs, in alternating order), and the relative overhead of recording.
         analysis: time to compute every comparison of a large run database.
 
@@ -65,19 +65,20 @@ struct BenchAnalysis: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "analysis",
         abstract: "Time every comparison (ffbench compare) on a run database of a given size.",
-        discussion: "Example:\n  ffbench bench analysis --runs 200 --epochs 60 --samples 100000")
+        discussion: "Times a generated database of --runs runs, or the one given with --db.\n\nExample:\n  ffbench bench analysis --runs 200 --epochs 60 --samples 100000")
 
     @Option(help: "Runs in the generated database.") var runs: Int = 200
     @Option(help: "Epochs per run.") var epochs: Int = 60
     @Option(help: "Samples per run.") var samples: Int = 100_000
-    @Option(help: "Use this database instead of generating one.") var db: String?
+    /// Timed instead of a generated database when given.
+    @OptionGroup var database: DatabaseOption
     @Flag(name: .customLong("report"), help: "Also time writing the full report (ffbench report).") var withReport = false
     @OptionGroup var reportOptions: ReportOptions
 
     func run() throws {
         guard runs >= 2, epochs >= 1, samples >= 0 else { throw ValidationError("--runs >= 2, --epochs >= 1, --samples >= 0") }
         let report: ((RunStore, String) throws -> [String])? = withReport ? { try reportOptions.write(store: $0, study: nil, to: $1) } : nil
-        for line in try AnalysisBench.run(runs: runs, epochs: epochs, samples: samples, database: db, report: report,
+        for line in try AnalysisBench.run(runs: runs, epochs: epochs, samples: samples, database: database.db, report: report,
                                           progress: { Console.status($0) }) { print(line) }
     }
 }

@@ -10,13 +10,14 @@ struct BenchMemory: ParsableCommand {
         commandName: "memory",
         abstract: "Peak RSS and the ledger's peaks by category next to the analytic minimum, per configuration.",
         discussion: """
-        Each configuration is measured in a fresh ffbench process that loads
-        MNIST, builds the model and trains one mini-batch (every buffer is
-        allocated and touched by then); the kernel's high-water mark is reset
+        Each configuration is measured in a fresh ffbench process that loads \
+        MNIST, builds the model and trains one mini-batch (every buffer is \
+        allocated and touched by then); the kernel's high-water mark is reset \
         after loading, so it covers building and training.
 
         Example:
-          ffbench bench memory --layers 2x2000,4x2000,8x2000 --batch-sizes 100,1000,10000
+          ffbench bench memory --layers 2x2000,4x2000,8x2000 \\
+            --batch-sizes 100,1000,10000
         """)
 
     @OptionGroup var grid: BenchGridOptions

@@ -2,7 +2,6 @@ import ArgumentParser
 import Benchmarks
 import Foundation
 import Recorder
-import RunStore
 import Tensor
 import Training
 
@@ -41,11 +40,11 @@ struct BenchTraining: ParsableCommand {
         commandName: "training",
         abstract: "FF and BP training speed against sgemm at the same shapes, recorder overhead and memory.",
         discussion: """
-        For each configuration, in one run: one training step's GEMM calls are
-        recorded; in three alternating rounds, each shape is timed alone (the
-        limit) and training steps are timed with the time inside sgemm
-        measured, and each side keeps its best round's median; then a whole
-        epoch is timed without and with recording. Memory is measured in a
+        For each configuration, in one run: one training step's GEMM calls are \
+        recorded; in three alternating rounds, each shape is timed alone (the \
+        limit) and training steps are timed with the time inside sgemm \
+        measured, and each side keeps its best round's median; then a whole \
+        epoch is timed without and with recording. Memory is measured in a \
         fresh process per configuration (ffbench bench memory).
 
         Example:
@@ -61,7 +60,8 @@ struct BenchTraining: ParsableCommand {
     @Option(help: "Plain/recorded epoch pairs per configuration (medians are reported; single epochs are noisy).")
     var pairs: Int = 1
     @Flag(name: .customLong("no-memory"), help: "Skip the memory measurement.") var noMemory = false
-    @Option(help: "Store the recorded epochs and the results (event 'bench') in this run database.") var db: String?
+    /// Where the recorded epochs and the results (event 'bench') are stored, when given.
+    @OptionGroup var database: DatabaseOption
     @Option(help: "Output format: text or json.") var format: OutputFormat = .text
 
     func run() throws {
@@ -75,7 +75,7 @@ struct BenchTraining: ParsableCommand {
         let results = try TrainingBench.sweep(
             try grid.specs(), loader: grid.data.loader, dataDirectory: grid.data.dataDirectory, steps: steps,
             minStepSeconds: minStepSeconds, epochBatches: epochBatches, pairs: pairs, sampleInterval: interval, memory: !noMemory,
-            database: db, progress: { Console.status($0) }, each: { if format == .text { print($0.text) } })
+            database: database.db, progress: { Console.status($0) }, each: { if format == .text { print($0.text) } })
         if format == .json { try Console.printJSON(results) } else { print(TrainingBench.summary(results)) }
     }
 }

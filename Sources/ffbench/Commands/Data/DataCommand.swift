@@ -6,8 +6,8 @@ struct DataCommand: ParsableCommand {
         commandName: "data",
         abstract: "Find, verify and fetch the data sets (MNIST, Fashion-MNIST, CIFAR-10).",
         discussion: """
-        Files are looked for in this order: --data-dir (only there, when given), then
-        $FFBENCH_DATA/<name>/, then ./Data/<name>/, then /usr/share/datasets/fashion-mnist/
+        Files are looked for in this order: --data-dir (only there, when given), then \
+        $FFBENCH_DATA/<name>/, then ./Data/<name>/, then /usr/share/datasets/fashion-mnist/ \
         for Fashion-MNIST (Debian's dataset-fashion-mnist package). Folder names:
         mnist/, fashion-mnist/, cifar-10-batches-bin/. Files may be raw or .gz.
         """,

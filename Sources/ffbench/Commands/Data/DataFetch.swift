@@ -7,8 +7,8 @@ struct DataFetch: AsyncParsableCommand {
         commandName: "fetch",
         abstract: "Download a data set from its public mirror, verify it, and move it into place.",
         discussion: """
-        Files are staged and fully verified (structure, SHA-256, class counts) next to
-        the destination and renamed into place only then: a failed or partial download
+        Files are staged and fully verified (structure, SHA-256, class counts) next to \
+        the destination and renamed into place only then: a failed or partial download \
         leaves nothing behind.
 
         Example:

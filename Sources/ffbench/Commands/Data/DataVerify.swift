@@ -6,7 +6,7 @@ struct DataVerify: ParsableCommand {
         commandName: "verify",
         abstract: "Re-hash a data set's files and check record and class counts.",
         discussion: """
-        Without a name, verifies every data set that is present and reports the
+        Without a name, verifies every data set that is present and reports the \
         missing ones; fails if any present data set does not verify.
 
         Example:

@@ -12,18 +12,6 @@ struct RunsCommand: ParsableCommand {
     )
 }
 
-struct DatabaseOption: ParsableArguments {
-    @Option(help: "The run database (SQLite).")
-    var db: String
-
-    /// The existing database (nothing is created). Listings mark runs whose
-    /// process died as interrupted when the file can be written, so what
-    /// they show is the truth; a read-only file is read as it is.
-    func open(writable: Bool = false) throws -> RunStore {
-        try RunStore.openExisting(db, writable: writable || FileManager.default.isWritableFile(atPath: db))
-    }
-}
-
 struct RunsList: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "list",
@@ -35,7 +23,7 @@ struct RunsList: ParsableCommand {
     @Option(help: "Output format: text or json.") var format: OutputFormat = .text
 
     func run() throws {
-        let store = try database.open()
+        let store = try database.forListing()
         let runs = try store.runs(study: study)
         if format == .json { try Console.printJSON(runs); return }
         print(runs.isEmpty ? "no runs in \(store.path)" : RunListing.table(runs, epochCounts: try store.epochCounts()))
@@ -53,7 +41,7 @@ struct RunsShow: ParsableCommand {
     @Option(help: "Output format: text or json.") var format: OutputFormat = .text
 
     func run() throws {
-        let detail = try RunListing.Detail(store: try database.open(), id: id)
+        let detail = try RunListing.Detail(store: try database.forListing(), id: id)
         if format == .json { try Console.printJSON(detail); return }
         print(detail.text)
     }
@@ -69,7 +57,7 @@ struct RunsRemove: ParsableCommand {
     @OptionGroup var database: DatabaseOption
 
     func run() throws {
-        let store = try database.open(writable: true)
+        let store = try database.forWriting(creating: false)
         let r = try store.run(id)
         try store.delete(r.id)
         print("removed run \(r.id)")

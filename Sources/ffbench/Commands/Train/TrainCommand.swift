@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import Recorder
-import RunStore
 import Training
 
 struct TrainCommand: ParsableCommand {
@@ -9,17 +8,18 @@ struct TrainCommand: ParsableCommand {
         commandName: "train",
         abstract: "Train one FF or BP network and report every epoch.",
         discussion: """
-        Prints a progress bar while an epoch runs (on a terminal) and one line per
-        epoch: train loss, train error, validation and test error, seconds. With
-        --format json, one JSON object per epoch instead (the keys of the epochs
-        table, docs/schema.md). Defaults follow the paper (4x2000, 60 epochs, batch
+        Prints a progress bar while an epoch runs (on a terminal) and one line per \
+        epoch: train loss, train error, validation and test error, seconds. With \
+        --format json, one JSON object per epoch instead (the keys of the epochs \
+        table, docs/schema.md). Defaults follow the paper (4x2000, 60 epochs, batch \
         100) with the settings of Hinton's official code.
 
         Run options (the same names are a study spec's keys):
         \(RunOptions.help)
 
         Example:
-          ffbench train --algorithm ff --dataset mnist --layers 2x500 --epochs 10 --seed 1
+          ffbench train --algorithm ff --dataset mnist --layers 2x500 --epochs 10 \\
+            --seed 1
         """
     )
 

@@ -1,49 +1,16 @@
 import Foundation
+import RunStore
 import Tensor
 
-/// What makes runs comparable across machines: stored with every run
-/// (`runs.host_json`) and printed by `ffbench env`.
-public struct HostInfo: Codable, Sendable, Equatable {
-    public var hostname: String
-    public var cpuModel: String
-    public var cores: Int
-    public var memoryBytes: UInt64
-    public var os: String
-    public var kernel: String
-    public var swiftVersion: String
-    public var blasConfig: String
-    public var blasCore: String
-    public var blasThreads: Int
-    public var blasEnvironment: [String: String]
-    public var ffbenchVersion: String
-    public var gitCommit: String?
-    public var loadAverage: [Double]
-    /// Whether this machine can measure energy, and how (or why not).
-    public var energy: String?
-
-    enum CodingKeys: String, CodingKey {
-        case hostname, cores, os, kernel
-        case cpuModel = "cpu_model"
-        case memoryBytes = "memory_bytes"
-        case swiftVersion = "swift_version"
-        case blasConfig = "blas_config"
-        case blasCore = "blas_core"
-        case blasThreads = "blas_threads"
-        case blasEnvironment = "blas_environment"
-        case ffbenchVersion = "ffbench_version"
-        case gitCommit = "git_commit"
-        case loadAverage = "load_average"
-        case energy
-    }
-
-    public static let ffbenchVersion = "0.1.0"
-
-    /// Reads the current machine. `executablePath` locates the source tree
-    /// whose commit built this binary (nil when run outside a clone).
-    public static func current(executablePath: String = CommandLine.arguments.first ?? "") -> HostInfo {
+/// Reads the facts of the machine this process runs on (RunStore's
+/// `HostFacts`, stored with every run and printed by `ffbench env`).
+public enum ThisHost {
+    /// `executablePath` locates the source tree whose commit built this
+    /// binary (nil when run outside a clone).
+    public static func facts(executablePath: String = CommandLine.arguments.first ?? "") -> HostFacts {
         let pi = ProcessInfo.processInfo
         let env = pi.environment.filter { $0.key.hasPrefix("OPENBLAS_") || $0.key == "OMP_NUM_THREADS" }
-        return HostInfo(
+        return HostFacts(
             hostname: pi.hostName,
             cpuModel: cpuModel(),
             cores: pi.activeProcessorCount,
@@ -58,8 +25,11 @@ public struct HostInfo: Codable, Sendable, Equatable {
             ffbenchVersion: ffbenchVersion,
             gitCommit: gitCommit(near: executablePath),
             loadAverage: loadAverage(),
-            energy: EnergyCounter.describe())
+            energy: EnergyCounter.describe(),
+            governor: governor(), turbo: turbo(), smtSiblings: smtSiblings())
     }
+
+    public static let ffbenchVersion = "0.1.0"
 
     static func cpuModel() -> String {
         guard let text = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8) else { return "unknown" }
@@ -131,11 +101,36 @@ public struct HostInfo: Codable, Sendable, Equatable {
         return "6.1"
         #endif
     }
+
+    static func governor() -> String? {
+        ProcessProbe.read("/sys/devices/system/cpu/cpu0/cpufreq/scaling_governor")?.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// intel_pstate's no_turbo, or the generic cpufreq boost switch; nil without either.
+    static func turbo() -> String? {
+        if let v = ProcessProbe.read("/sys/devices/system/cpu/intel_pstate/no_turbo")?.trimmingCharacters(in: .whitespacesAndNewlines) {
+            return v == "0" ? "on" : "off"
+        }
+        if let v = ProcessProbe.read("/sys/devices/system/cpu/cpufreq/boost")?.trimmingCharacters(in: .whitespacesAndNewlines) {
+            return v == "1" ? "on" : "off"
+        }
+        return nil
+    }
+
+    /// "none" when no core lists a sibling, else cpu0's list.
+    static func smtSiblings() -> String {
+        for cpu in 0..<MachineCPU.cores {
+            guard let list = ProcessProbe.read("/sys/devices/system/cpu/cpu\(cpu)/topology/thread_siblings_list")?
+                .trimmingCharacters(in: .whitespacesAndNewlines) else { continue }
+            if list.contains(",") || list.contains("-") { return "cpu\(cpu): \(list)" }
+        }
+        return "none"
+    }
 }
 
-extension HostInfo {
+extension HostFacts {
     /// The facts as (name, value) lines for a terminal (`ffbench env`).
-    public func facts(cairo: String) -> [[String]] {
+    public func lines(cairo: String) -> [[String]] {
         [
             ["ffbench", ffbenchVersion + (gitCommit.map { " (commit \($0))" } ?? "")],
             ["swift", swiftVersion],
@@ -151,6 +146,9 @@ extension HostInfo {
             ["cairo", cairo],
             ["load average", loadAverage.map { String(format: "%.2f", $0) }.joined(separator: " ")],
             ["energy", energy ?? "unknown"],
+            ["cpu governor", governor ?? "none (no cpufreq)"],
+            ["turbo", turbo ?? "unknown (no cpufreq)"],
+            ["smt siblings", smtSiblings ?? "unknown"],
         ]
     }
 }
