@@ -66,7 +66,8 @@ struct StudyRun: ParsableCommand {
         commandName: "run",
         abstract: "Run every arm x seed as its own process, interleaved and resumable, or submit them as one Slurm job array.",
         discussion: """
-        The spec is checked completely before anything starts. Completed runs in the \
+        The spec is checked completely before anything starts. Runs are stored in \
+        --db, by default Runs/<study>.sqlite. Completed runs in the \
         database are skipped, so running the same study again resumes it; failed and \
         interrupted runs are redone. With --executor slurm the runs not done yet are \
         submitted as one job array; each task writes its own shard database beside the \

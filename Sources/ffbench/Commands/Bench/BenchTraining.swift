@@ -45,7 +45,8 @@ struct BenchTraining: ParsableCommand {
         limit) and training steps are timed with the time inside sgemm \
         measured, and each side keeps its best round's median; then a whole \
         epoch is timed without and with recording. Memory is measured in a \
-        fresh process per configuration (ffbench bench memory).
+        fresh process per configuration (ffbench bench memory). With --db the \
+        recorded epochs and the results (an event 'bench') are stored there.
 
         Example:
           ffbench bench training --layers 4x2000 --batch-sizes 100 --threads 2

@@ -12,7 +12,9 @@ struct TrainCommand: ParsableCommand {
         epoch: train loss, train error, validation and test error, seconds. With \
         --format json, one JSON object per epoch instead (the keys of the epochs \
         table, docs/schema.md). Defaults follow the paper (4x2000, 60 epochs, batch \
-        100) with the settings of Hinton's official code.
+        100) with the settings of Hinton's official code. With --db the run is \
+        recorded in that database (created if missing), with its samples of \
+        memory and CPU every --sample-interval.
 
         Run options (the same names are a study spec's keys):
         \(RunOptions.help)
