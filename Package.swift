@@ -26,11 +26,13 @@ let package = Package(
 
         // Two threads pinned to two cores passing a cache line: the canary's core-to-core part.
         .target(name: "CCoreLatency", linkerSettings: [.linkedLibrary("pthread")]),
+        // The locally connected layer's kernels and the FMA peak probe, chosen at run time by CPU features.
+        .target(name: "CLocal", exclude: ["local_kernels.h"]),
         // The one seeded generator every module draws from.
         .target(name: "SplitMix"),
         .target(name: "Tensor", dependencies: ["CBLAS", "SplitMix"]),
         .target(name: "Datasets", dependencies: ["Tensor", "CZlib"]),
-        .target(name: "Training", dependencies: ["Tensor", "Datasets", "Exports"]),
+        .target(name: "Training", dependencies: ["Tensor", "Datasets", "Exports", "CLocal"]),
         .target(name: "RunStore", dependencies: ["SplitMix", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(name: "Charts", dependencies: ["CCairo", "CPangoCairo"]),
         .target(name: "Exports"),
@@ -43,7 +45,7 @@ let package = Package(
         .executableTarget(
             name: "ffbench",
             dependencies: [
-                "Tensor", "Datasets", "Training", "RunStore", "Recorder", "Benchmarks", "Analysis", "Reports", "Exports", "CCairo",
+                "Tensor", "Datasets", "Training", "RunStore", "Recorder", "Benchmarks", "Analysis", "Reports", "Exports", "Charts",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
