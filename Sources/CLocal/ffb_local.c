@@ -24,9 +24,12 @@ typedef float v8u __attribute__((vector_size(32), aligned(4)));
 #undef NAME
 
 // Chosen once: AVX2 with FMA where the CPU has both, else the portable build.
+static int chosen = -1;
+
+void ffb_local_use_generic(int generic) { chosen = generic ? 0 : -1; }
+
 static int use_avx2(void) {
 #if defined(__x86_64__)
-    static int chosen = -1;
     if (chosen < 0) {
         const char *forced = getenv("FFBENCH_KERNELS");
         chosen = (forced && strcmp(forced, "generic") == 0) ? 0

@@ -214,10 +214,11 @@ public final class Adam: Optimizer {
 /// through memory, and one core cannot saturate the memory bus. Small
 /// arrays run inline; results do not depend on the split (each element is
 /// updated by itself).
-enum Chunks {
-    static let minimum = 1 << 18
+public enum Chunks {
+    public static let minimum = 1 << 18
 
-    static func run(_ count: Int, _ body: (Range<Int>) -> Void) {
+    /// - Parameter minimum: the fewest items worth a thread of their own.
+    public static func run(_ count: Int, minimum: Int = minimum, _ body: (Range<Int>) -> Void) {
         let threads = min(BLAS.threads, count / minimum)
         guard threads > 1 else { body(0..<count); return }
         let size = (count + threads - 1) / threads

@@ -1,5 +1,6 @@
 import Foundation
 import Tensor
+@testable import Training
 
 /// A float64 re-implementation of the forward computations, for finite
 /// differences. Rows are examples.
@@ -67,5 +68,35 @@ enum F64 {
             }
         }
         return out
+    }
+
+    /// A locally connected layer, written from its definition: unit u at
+    /// location (i, j) sums its weights times the map below over the
+    /// field centred on (i, j), zero outside. `planar`: the rows are
+    /// channel-major (an image); else channels last.
+    static func local(_ x: Rows, _ s: LocalShape, planar: Bool, _ w: Rows, _ b: [Double], relu: Bool) -> Rows {
+        let (h, wd, cin, k) = (s.height, s.width, s.inChannels, s.field)
+        let pad = (k - 1) / 2
+        return x.map { row in
+            func at(_ y: Int, _ x: Int, _ c: Int) -> Double {
+                guard y >= 0, y < h, x >= 0, x < wd else { return 0 }
+                return planar ? row[c * h * wd + y * wd + x] : row[(y * wd + x) * cin + c]
+            }
+            var out = [Double](repeating: 0, count: s.outputs)
+            for i in 0..<h {
+                for j in 0..<wd {
+                    for o in 0..<s.units {
+                        let u = (i * wd + j) * s.units + o
+                        var sum = b[u], p = 0
+                        for dy in 0..<k { for dx in 0..<k { for c in 0..<cin {
+                            sum += at(i + dy - pad, j + dx - pad, c) * w[u][p]
+                            p += 1
+                        } } }
+                        out[u] = relu ? max(0, sum) : sum
+                    }
+                }
+            }
+            return out
+        }
     }
 }

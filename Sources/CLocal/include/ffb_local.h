@@ -44,4 +44,8 @@ double ffb_fma_peak(long iterations, float *sink);
 /// The instruction set the kernels chose at run time: "avx2+fma" or "generic".
 const char *ffb_local_isa(void);
 
+/// Forces the portable kernels (1) or lets the CPU choose again (0); the
+/// environment's FFBENCH_KERNELS=generic does the same at start-up.
+void ffb_local_use_generic(int generic);
+
 #endif

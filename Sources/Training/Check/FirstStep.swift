@@ -76,7 +76,7 @@ public enum FirstStep {
                 try put("\(stage)/head\(l + 1)", h.values, [h.rows, h.cols])
                 if stage == "after", let sgd = ff.headOptimizer as? SGD { try put("momentum/head\(l + 1)", sgd.momentumState[i].values, [h.rows, h.cols]) }
             }
-            for (l, m) in ff.peerMeans.enumerated() { try put("\(stage)/peer\(l + 1)", m.values, [m.cols]) }
+            for (l, m) in ff.peer.means.enumerated() { try put("\(stage)/peer\(l + 1)", m.values, [m.cols]) }
         }
         try parameters("before")
         let scale = config.learningRateScale(epoch: 1)

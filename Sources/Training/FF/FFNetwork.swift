@@ -33,7 +33,7 @@ public final class FFNetwork: Model {
     let headIndex: [Int?]
     let optimizers: [Optimizer]
     let headOptimizer: Optimizer
-    let peerMeans: [Matrix]
+    let peer: PeerNormalization
 
     let layout: StreamLayout
     let buffers: LayerBuffers
@@ -114,12 +114,7 @@ public final class FFNetwork: Model {
         optimizers = layers.map { config.optimizer.make($0.parameters, ledger: ledger) }
         headOptimizer = ff.head.make(head.compactMap { $0.map { Parameter(value: $0, decays: true, ledger: ledger) } },
                                      ledger: ledger)
-        // Hinton starts every unit's running mean activity at 0.5.
-        peerMeans = widths.map {
-            let m = Matrix(rows: 1, cols: $0, category: .other, ledger: ledger)
-            m.fill(0.5)
-            return m
-        }
+        peer = PeerNormalization(widths: widths, strength: ff.peerNormalization, momentum: ff.peerMomentum, ledger: ledger)
 
         let b = config.batchSize
         layout = StreamLayout(config: config, inputSize: inputSize, widths: widths)
@@ -356,11 +351,12 @@ public final class FFNetwork: Model {
     /// A stream's goodness loss at layer l; turns its ReLU output h into dL/dz
     /// in place (with the peer-normalisation term on the positive stream).
     private func goodnessLoss(_ l: Int, _ h: Matrix, positive: Bool, _ invB: Float) -> Double {
-        let peer = positive && ff.peerNormalization > 0
-        if peer { updatePeerMeans(l, h) }
-        let (loss, _) = FFLoss.layer(activations: h, positive: positive, threshold: threshold(l),
+        let usePeer = positive && peer.isOn
+        if usePeer { peer.update(l, h, scratch: columnViews[l]) }
+        // min-ssq: positive data is what max-ssq calls negative.
+        let (loss, _) = FFLoss.layer(activations: h, positive: positive != ff.minSSQ, threshold: threshold(l),
                                             scale: invB, gradient: h, goodness: rowScratch.row(1))
-        if peer { addPeerTerm(l, h, invB) }
+        if usePeer { peer.addTerm(l, h, invB, scratch: columnScratch.data) }
         return loss
     }
 
@@ -369,34 +365,6 @@ public final class FFNetwork: Model {
     private func addLayerGradient(_ l: Int, input: Matrix, dz: Matrix, first: Bool, training: Bool, step learningRate: Float?) {
         optimizers[l].addDenseGradient(input: input, dz: dz, first: first, training: training)
         if let learningRate { optimizers[l].stepFromTargets(learningRate: learningRate) }
-    }
-
-    /// Running mean activity per unit, from the positive pass (Hinton: 0.9 / 0.1).
-    private func updatePeerMeans(_ l: Int, _ h: Matrix) {
-        let m = peerMeans[l].data, n = widths[l]
-        let mu = ff.peerMomentum
-        let means = columnViews[l]
-        Kernels.columnSums(h, into: means, alpha: 1 / Float(h.rows))
-        for j in 0..<n { m[j] = mu * m[j] + (1 - mu) * means.data[j] }
-    }
-
-    /// Peer normalisation pulls each unit's mean activity towards its
-    /// layer's average, ungated by the ReLU so dead units can revive.
-    /// Hinton adds lambda (mean(m) - m_j) to his ascent direction, which is
-    /// half our exact gradient; in our descent units that is
-    /// -2 lambda (mean(m) - m_j) / batch per row.
-    private func addPeerTerm(_ l: Int, _ dz: Matrix, _ invB: Float) {
-        let m = peerMeans[l].data, n = widths[l]
-        var mean: Float = 0
-        for j in 0..<n { mean += m[j] }
-        mean /= Float(n)
-        let c = -2 * ff.peerNormalization * invB
-        let t = columnScratch.data
-        for j in 0..<n { t[j] = c * (mean - m[j]) }
-        for r in 0..<dz.rows {
-            let p = dz.row(r)
-            for j in 0..<n { p[j] += t[j] }
-        }
     }
 
     // MARK: - Evaluation
@@ -431,7 +399,8 @@ public final class FFNetwork: Model {
         guard l + 1 >= ff.goodnessFromLayer else { return }
         let h = buffers.relu[l], g = rowScratch.row(1)
         Kernels.rowSumOfSquares(h, into: g)
-        for r in 0..<h.rows { scores[r, c] += g[r] }
+        // min-ssq predicts the label of least goodness: the highest score of -goodness.
+        if ff.minSSQ { for r in 0..<h.rows { scores[r, c] -= g[r] } } else { for r in 0..<h.rows { scores[r, c] += g[r] } }
     }
 
     /// One pass with the neutral label through the softmax head.

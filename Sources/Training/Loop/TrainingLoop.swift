@@ -26,7 +26,8 @@ public final class TrainingLoop {
         guard config.batchSize <= data.train.count else {
             throw .batchTooLarge(batch: config.batchSize, trainingSet: data.train.count)
         }
-        let widths = try LayerSpec(parsing: config.layers).hiddenWidths(inputSize: data.train.inputSize)
+        let spec = try LayerSpec(parsing: config.layers)
+        let widths = try spec.hiddenWidths(image: data.info.imageShape)
         var data = data
         let v = config.validation ?? 0
         if let held = data.validation, held.count != v {
@@ -48,21 +49,30 @@ public final class TrainingLoop {
         self.data = data
         self.ledger = ledger
         self.widths = widths
-        switch config.algorithm {
-        case .ff:
-            let center = Self.centersInputs(config, data)
+        let mean = Self.centersInputs(config, data) ? data.train.meanImage(ledger: ledger) : nil
+        switch (config.algorithm, spec.local) {
+        case (.ff, let stack?):
+            model = try LocalFFNetwork(config: config, image: data.info.imageShape, stack: stack, classes: data.info.classCount,
+                                       inputMean: mean, ledger: ledger)
+        case (.bp, let stack?):
+            model = try LocalBPNetwork(config: config, image: data.info.imageShape, stack: stack, classes: data.info.classCount,
+                                       inputMean: mean, ledger: ledger)
+        case (.ff, nil):
             model = try FFNetwork(config: config, inputSize: data.train.inputSize, widths: widths,
                                   classes: data.info.classCount,
-                                  inputMean: center ? data.train.meanImage(ledger: ledger) : nil, ledger: ledger)
-        case .bp:
+                                  inputMean: mean, ledger: ledger)
+        case (.bp, nil):
             model = BPNetwork(config: config, inputSize: data.train.inputSize, widths: widths,
                               classes: data.info.classCount, ledger: ledger)
         }
     }
 
-    /// Whether FF subtracts the training set's mean image (by default on CIFAR-10 only).
+    /// Whether the network subtracts the training set's mean image (by
+    /// default on CIFAR-10 only): FF's, and both algorithms' locally connected
+    /// stacks, which share their input stage.
     public static func centersInputs(_ config: TrainingConfig, _ data: Dataset) -> Bool {
-        config.algorithm == .ff && (config.ff.centerInputs ?? (data.info.id == .cifar10))
+        let local = (try? LayerSpec(parsing: config.layers))?.local != nil
+        return (config.algorithm == .ff || local) && (config.ff.centerInputs ?? (data.info.id == .cifar10))
     }
 
     public func run(observer: TrainingObserver? = nil) -> TrainingOutcome {

@@ -30,7 +30,7 @@ public enum RunOptions {
         },
         Option(name: "algorithm", value: "ff|bp", help: "Forward-Forward or backprop (default ff).") { _, _ throws(TrainingError) in },
         Option(name: "preset", value: "hinton|loewex", help: "Named settings: hinton (official ffnew.m) or loewex (a PyTorch port); other options override it.") { _, _ throws(TrainingError) in },
-        Option(name: "layers", value: "NxW|784-W-…", help: "Hidden layers: COUNTxWIDTH (4x2000) or a list starting with the input size (784-2000-2000); at most 64 layers of 100000 units. Default 4x2000.") { s, v throws(TrainingError) in
+        Option(name: "layers", value: "NxW|784-W-…|lcN", help: "Hidden layers: COUNTxWIDTH (4x2000) or a list starting with the input size (784-2000-2000), at most 64 layers of 100000 units; or locally connected maps of the image's size: lc2, lc3 (the paper's CIFAR-10 nets, 3 units per location, 11x11 fields) or lcN:UxK. Default 4x2000.") { s, v throws(TrainingError) in
             _ = try LayerSpec(parsing: v)
             s.config.layers = v
         },
@@ -114,6 +114,9 @@ public enum RunOptions {
         },
         Option(name: "center-inputs", value: "yes|no", help: "FF: subtract the training set's mean image first (default: yes on cifar10 only).") { s, v throws(TrainingError) in
             s.config.ff.centerInputs = try yesNo("center-inputs", v)
+        },
+        Option(name: "goodness", value: "max-ssq|min-ssq", help: "FF: positive data should make each layer's sum of squared activities high (max-ssq, the default) or low (min-ssq); goodness prediction picks the label with the highest, or lowest, sum.") { s, v throws(TrainingError) in
+            s.config.ff.goodness = try choice(TrainingConfig.GoodnessKind.self, "goodness", v)
         },
         Option(name: "predict", value: "goodness|softmax", help: "FF: which prediction is the run's test error (both are reported).") { s, v throws(TrainingError) in
             s.config.ff.prediction = try choice(TrainingConfig.Prediction.self, "predict", v)

@@ -22,6 +22,13 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
         /// One layer trained to completion (epochs / depth), then the next.
         case greedy
     }
+    /// Which way positive data should move a layer's sum of squared activities (Hinton 2022, Table 1).
+    public enum GoodnessKind: String, Codable, Sendable, CaseIterable {
+        /// High for positive data: p(positive) = sigmoid(sum of squares - threshold).
+        case maxSSQ = "max-ssq"
+        /// Low for positive data: p(positive) = sigmoid(threshold - sum of squares).
+        case minSSQ = "min-ssq"
+    }
     public enum Prediction: String, Codable, Sendable, CaseIterable {
         /// Accumulated goodness over one pass per label.
         case goodness
@@ -83,6 +90,8 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
         /// forward-sized products per layer instead of 5).
         public var softmaxHead: Bool? = nil
         public var prediction: Prediction = .goodness
+        /// nil: max-ssq, Hinton's MNIST setting.
+        public var goodness: GoodnessKind? = nil
         /// Subtract the training set's mean image before the label overlay
         /// and normalisation; nil: only on CIFAR-10, whose all-positive,
         /// strongly correlated pixels otherwise make every unit's first
@@ -101,6 +110,9 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
 
         public var hasHead: Bool { softmaxHead ?? true }
 
+        /// Whether positive data should make the sum of squares low.
+        public var minSSQ: Bool { goodness == .minSSQ }
+
         /// Units of the hidden layers that feed the softmax head (0 without one).
         public func headUnits(widths: [Int]) -> Int {
             guard hasHead else { return 0 }
@@ -108,7 +120,7 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
         }
 
         enum CodingKeys: String, CodingKey {
-            case threshold, negatives, head, prediction
+            case threshold, negatives, head, prediction, goodness
             case labelValue = "label_value"
             case layerSchedule = "layer_schedule"
             case peerNormalization = "peer_normalization"
