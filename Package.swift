@@ -41,7 +41,7 @@ let package = Package(
                                                 .product(name: "Mustache", package: "swift-mustache")]),
         .target(name: "Recorder", dependencies: ["Tensor", "Training", "CCoreLatency", "Datasets", "RunStore", "Exports",
                                                  .product(name: "Yams", package: "Yams")]),
-        .target(name: "Benchmarks", dependencies: ["Tensor", "Datasets", "Training", "RunStore", "Recorder", "Analysis", "Reports", "Exports"]),
+        .target(name: "Benchmarks", dependencies: ["Tensor", "Datasets", "Training", "RunStore", "Recorder", "Analysis", "Reports", "Exports", "CLocal"]),
         .executableTarget(
             name: "ffbench",
             dependencies: [

@@ -21,7 +21,7 @@ extension TrainingBench {
         defer { try? FileManager.default.removeItem(at: scratch) }
         let path = database ?? scratch.appendingPathComponent("bench.sqlite").path
         var results: [TrainingBench] = []
-        for spec in specs {
+        for spec in specs where (try? LayerSpec(parsing: spec.config.layers))?.local == nil {
             let config = spec.config
             progress("bench: \(config.variantName) \(config.layers) batch \(config.batchSize) …")
             var r = try measure(config: config, data: loaded, steps: steps, minStepSeconds: minStepSeconds, epochBatches: epochBatches,
@@ -37,6 +37,28 @@ extension TrainingBench {
             })
         }
         return results
+    }
+}
+
+extension LocalKernelBench {
+    /// Every locally connected configuration of a grid, on CIFAR-10's image shape (steps on its
+    /// data when the loader finds it).
+    public static func sweep(_ specs: [RunSpec], loader: DatasetLoader, progress: (String) -> Void,
+                             each: (LocalKernelBench) -> Void) throws -> [LocalKernelBench] {
+        var out: [LocalKernelBench] = []
+        for spec in specs {
+            guard let stack = (try? LayerSpec(parsing: spec.config.layers))?.local, spec.config.algorithm == .ff else { continue }
+            if let t = spec.config.threads { BLAS.setThreads(t) }
+            progress("bench: \(spec.config.layers) batch \(spec.config.batchSize) …")
+            var config = spec.config
+            config.validation = 0
+            let data = try? loader.load(.cifar10)
+            let r = try measure(stack: stack, layers: spec.config.layers, image: DatasetID.cifar10.info.imageShape,
+                                batchSize: spec.config.batchSize, config: config, data: data)
+            each(r)
+            out.append(r)
+        }
+        return out
     }
 }
 

@@ -47,50 +47,68 @@ size_t ffb_local_padded_size(const ffb_local_shape *s) {
     return (size_t)(s->height + s->field - 1) * (size_t)(s->width + s->field - 1) * (size_t)s->in_channels;
 }
 
-void ffb_local_pad(const ffb_local_shape *s, const float *x, int planar, int rows, float *xp) {
+void ffb_local_pad(const ffb_local_shape *s, const float *x, int planar, int rows, float *xp, int ld) {
     const int H = s->height, W = s->width, cin = s->in_channels, pad = (s->field - 1) / 2, pw = W + s->field - 1;
     const size_t padded = ffb_local_padded_size(s), in_size = (size_t)H * W * cin;
+    memset(xp, 0, padded * (size_t)ld * sizeof(float));
     for (int r = 0; r < rows; r++) {
         const float *src = x + (size_t)r * in_size;
-        float *dst = xp + (size_t)r * padded;
-        memset(dst, 0, padded * sizeof(float));
-        for (int y = 0; y < H; y++) {
-            float *row = dst + ((size_t)(y + pad) * pw + pad) * cin;
-            if (!planar) {
-                memcpy(row, src + (size_t)y * W * cin, (size_t)W * cin * sizeof(float));
-            } else {
-                for (int x0 = 0; x0 < W; x0++)
-                    for (int c = 0; c < cin; c++) row[(size_t)x0 * cin + c] = src[(size_t)c * H * W + (size_t)y * W + x0];
-            }
-        }
+        for (int y = 0; y < H; y++)
+            for (int x0 = 0; x0 < W; x0++)
+                for (int c = 0; c < cin; c++) {
+                    const float v = planar ? src[(size_t)c * H * W + (size_t)y * W + x0] : src[((size_t)y * W + x0) * cin + c];
+                    xp[(((size_t)(y + pad) * pw + x0 + pad) * cin + c) * ld + r] = v;
+                }
     }
 }
 
-void ffb_local_forward(const ffb_local_shape *s, const float *xp, int rows, const float *w,
+void ffb_local_rows_from_columns(const float *columns, int ld, int rows, int features, float *out) {
+    // In tiles, so both sides stay in cache.
+    for (int f0 = 0; f0 < features; f0 += 64)
+        for (int r0 = 0; r0 < rows; r0 += 64)
+            for (int f = f0; f < f0 + 64 && f < features; f++)
+                for (int r = r0; r < r0 + 64 && r < rows; r++) out[(size_t)r * features + f] = columns[(size_t)f * ld + r];
+}
+
+void ffb_local_columns_from_rows(const float *in, int rows, int features, float *columns, int ld) {
+    for (int f0 = 0; f0 < features; f0 += 64)
+        for (int r0 = 0; r0 < ld; r0 += 64)
+            for (int f = f0; f < f0 + 64 && f < features; f++)
+                for (int r = r0; r < r0 + 64 && r < ld; r++) columns[(size_t)f * ld + r] = r < rows ? in[(size_t)r * features + f] : 0;
+}
+
+void ffb_local_unpad_rows(const ffb_local_shape *s, const float *dxp, int ld, int rows, float *dx) {
+    const int H = s->height, W = s->width, cin = s->in_channels, pad = (s->field - 1) / 2, pw = W + s->field - 1;
+    const size_t in_size = (size_t)H * W * cin;
+    for (int y = 0; y < H; y++)
+        for (int x0 = 0; x0 < W * cin; x0++) {
+            const float *col = dxp + (((size_t)(y + pad) * pw + pad) * cin + x0) * ld;
+            for (int r = 0; r < rows; r++) dx[(size_t)r * in_size + (size_t)y * W * cin + x0] = col[r];
+        }
+}
+
+void ffb_local_forward(const ffb_local_shape *s, const float *xp, int ld, const float *w,
                        float *z, int loc_begin, int loc_end) {
 #if defined(__x86_64__)
-    if (use_avx2()) { forward_avx2(s, xp, rows, w, z, loc_begin, loc_end); return; }
+    if (use_avx2()) { forward_avx2(s, xp, ld, w, z, loc_begin, loc_end); return; }
 #endif
-    forward_generic(s, xp, rows, w, z, loc_begin, loc_end);
+    forward_generic(s, xp, ld, w, z, loc_begin, loc_end);
 }
 
-void ffb_local_weight_gradient(const ffb_local_shape *s, const float *xp, int rows, const float *dz,
+void ffb_local_weight_gradient(const ffb_local_shape *s, const float *xp, int ld, const float *dz,
                                float *dw, float alpha, float beta, int loc_begin, int loc_end) {
-    float *g = malloc((size_t)(rows > 0 ? rows : 1) * sizeof(float));
-    if (!g) abort();
 #if defined(__x86_64__)
-    if (use_avx2()) { weight_gradient_avx2(s, xp, rows, dz, dw, alpha, beta, loc_begin, loc_end, g); free(g); return; }
+    if (use_avx2()) { weight_gradient_avx2(s, xp, ld, dz, dw, alpha, beta, loc_begin, loc_end); return; }
 #endif
-    weight_gradient_generic(s, xp, rows, dz, dw, alpha, beta, loc_begin, loc_end, g);
-    free(g);
+    weight_gradient_generic(s, xp, ld, dz, dw, alpha, beta, loc_begin, loc_end);
 }
 
-void ffb_local_input_gradient(const ffb_local_shape *s, const float *dz, const float *w, float *dx,
-                              float *scratch, int row_begin, int row_end) {
+void ffb_local_input_gradient(const ffb_local_shape *s, const float *dz, int ld, const float *w, float *dxp,
+                              int col_begin, int col_end) {
 #if defined(__x86_64__)
-    if (use_avx2()) { input_gradient_avx2(s, dz, w, dx, scratch, row_begin, row_end); return; }
+    if (use_avx2()) { input_gradient_avx2(s, dz, ld, w, dxp, col_begin, col_end); return; }
 #endif
-    input_gradient_generic(s, dz, w, dx, scratch, row_begin, row_end);
+    input_gradient_generic(s, dz, ld, w, dxp, col_begin, col_end);
 }
 
 double ffb_fma_peak(long iterations, float *sink) {

@@ -27,10 +27,10 @@ import Tensor
 
     /// z (with bias) from the kernels, for `x` channel-major or channels-last.
     static func forward(_ layer: LocalLayer, _ x: Matrix, planar: Bool) -> Matrix {
-        let padded = Matrix(rows: x.rows, cols: layer.shape.paddedSize, category: .other, ledger: Ledger())
+        let columns = LocalColumns(layer.shape, capacity: x.rows, passesGradientDown: false, ledger: Ledger())
         let z = Matrix(rows: x.rows, cols: layer.shape.outputs, category: .other, ledger: Ledger())
-        layer.pad(x, planar: planar, into: padded)
-        layer.forward(padded, into: z)
+        layer.load(x, planar: planar, into: columns)
+        layer.forward(columns, into: z)
         Kernels.addBias(z, bias: layer.bias)
         return z
     }
@@ -67,27 +67,27 @@ import Tensor
         }
         let dW = F64.gradient(w) { loss(xs, $0) }, dX = F64.gradient(xs) { loss($0, w) }
         try Self.eachInstructionSet { isa in
-            let padded = Matrix(rows: Self.rows, cols: s.paddedSize, category: .other, ledger: Ledger())
-            layer.pad(x, planar: false, into: padded)
+            let columns = LocalColumns(s, capacity: Self.rows, passesGradientDown: true, ledger: Ledger())
+            layer.load(x, planar: false, into: columns)
+            layer.loadGradient(r, into: columns)
             let gw = Matrix(rows: s.outputs, cols: s.fanIn, category: .other, ledger: Ledger())
             gw.fill(7) // beta 0 must overwrite, not scale
-            layer.addWeightGradient(padded, dz: r, into: gw, alpha: 1, beta: 0)
+            layer.addWeightGradient(columns, into: gw, alpha: 1, beta: 0)
             #expect(F64.relativeError(gw.values.map(Double.init), dW) <= 1e-5, "\(isa) weights")
             let gx = Matrix(rows: Self.rows, cols: s.inputs, category: .other, ledger: Ledger())
-            let scratch = Matrix(rows: Self.rows, cols: s.paddedSize, category: .other, ledger: Ledger())
-            layer.inputGradient(r, into: gx, scratch: scratch)
+            layer.inputGradient(columns, into: gx)
             #expect(F64.relativeError(gx.values.map(Double.init), dX) <= 1e-5, "\(isa) inputs")
             // alpha and beta as an optimizer's target uses them.
             let before = gw.values
-            layer.addWeightGradient(padded, dz: r, into: gw, alpha: 0.5, beta: 2)
+            layer.addWeightGradient(columns, into: gw, alpha: 0.5, beta: 2)
             #expect(zip(gw.values, before).allSatisfy { abs($0 - 2.5 * $1) <= 1e-5 * max(1, abs($0)) }, "\(isa) alpha, beta")
         }
     }
 
-    /// Wide fields (runs of 32 weights and more), as the paper's layers have.
+    /// The paper's field (11 x 11 x 3) over a batch of 37: a block of 32 examples and a remainder.
     @Test func aPaperSizedFieldMatchesTheDefinition() throws {
         let s = LocalShape(height: 6, width: 7, inChannels: 3, units: 3, field: 11)
-        let layer = Self.layer(s, seed: 8), x = Self.random(rows: 6, cols: s.inputs, seed: 9)
+        let layer = Self.layer(s, seed: 8), x = Self.random(rows: 37, cols: s.inputs, seed: 9)
         let expected = F64.local(F64.matrix(x), s, planar: true, F64.matrix(layer.weight), F64.matrix(layer.bias)[0], relu: false)
         try Self.eachInstructionSet { isa in
             #expect(F64.relativeError(Self.forward(layer, x, planar: true).values.map(Double.init), expected.flatMap { $0 }) <= 1e-5, "\(isa)")
@@ -96,17 +96,19 @@ import Tensor
 
     @Test func oneThreadAndTwoGiveIdenticalResults() throws {
         let s = LocalShape(height: 8, width: 8, inChannels: 3, units: 3, field: 5)
-        let layer = Self.layer(s, seed: 5), x = Self.random(rows: 9, cols: s.inputs, seed: 6)
-        let dz = Self.random(rows: 9, cols: s.outputs, seed: 7)
+        // 41 rows: a block of 32 examples, then single vectors, then columns past the batch.
+        let layer = Self.layer(s, seed: 5), x = Self.random(rows: 41, cols: s.inputs, seed: 6)
+        let dz = Self.random(rows: 41, cols: s.outputs, seed: 7)
         func run() -> [Float] {
-            let padded = Matrix(rows: 9, cols: s.paddedSize, category: .other, ledger: Ledger())
-            layer.pad(x, planar: false, into: padded)
-            let z = Matrix(rows: 9, cols: s.outputs, category: .other, ledger: Ledger())
-            layer.forward(padded, into: z)
+            let columns = LocalColumns(s, capacity: 41, passesGradientDown: true, ledger: Ledger())
+            layer.load(x, planar: false, into: columns)
+            let z = Matrix(rows: 41, cols: s.outputs, category: .other, ledger: Ledger())
+            layer.forward(columns, into: z)
+            layer.loadGradient(dz, into: columns)
             let gw = Matrix(rows: s.outputs, cols: s.fanIn, category: .other, ledger: Ledger())
-            layer.addWeightGradient(padded, dz: dz, into: gw, alpha: 1, beta: 0)
-            let gx = Matrix(rows: 9, cols: s.inputs, category: .other, ledger: Ledger())
-            layer.inputGradient(dz, into: gx, scratch: Matrix(rows: 9, cols: s.paddedSize, category: .other, ledger: Ledger()))
+            layer.addWeightGradient(columns, into: gw, alpha: 1, beta: 0)
+            let gx = Matrix(rows: 41, cols: s.inputs, category: .other, ledger: Ledger())
+            layer.inputGradient(columns, into: gx)
             return z.values + gw.values + gx.values
         }
         #expect(BLAS.withThreads(1, run) == BLAS.withThreads(2, run))

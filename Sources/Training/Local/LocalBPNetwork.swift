@@ -13,14 +13,12 @@ public final class LocalBPNetwork: Model {
     public let output: DenseLayer
     let optimizers: [Optimizer]
     let input: LocalInput
-    /// padded[l]: layer l's input map, padded; relu[l]: its output.
-    let padded: [Matrix]
+    /// columns[l]: layer l's batch in the kernels' layout; relu[l]: its output.
+    let columns: [LocalColumns]
     let relu: [Matrix]
     let logits: Matrix, probs: Matrix, logitGradient: Matrix
-    /// dL/dz of each layer, in two buffers used alternately going down, and
-    /// the input gradient's padded scratch.
+    /// dL/dz of each layer, in two buffers used alternately going down.
     let gradients: [Matrix]
-    let scratch: Matrix
 
     public init(config: TrainingConfig, image: (Int, Int, Int), stack: LocalStack, classes: Int,
                 inputMean: Matrix? = nil, ledger: Ledger = .shared) throws(TrainingError) {
@@ -38,7 +36,7 @@ public final class LocalBPNetwork: Model {
         optimizers = (layers.map(\.parameters) + [output.parameters]).map { config.optimizer.make($0, ledger: ledger) }
         let b = config.batchSize
         input = LocalInput(shape: shapes[0], rows: b, mean: inputMean, ledger: ledger)
-        padded = shapes.map { Matrix(rows: b, cols: $0.paddedSize, category: .activations, ledger: ledger) }
+        columns = shapes.indices.map { LocalColumns(shapes[$0], capacity: b, passesGradientDown: $0 > 0, ledger: ledger) }
         relu = shapes.map { Matrix(rows: b, cols: $0.outputs, category: .activations, ledger: ledger) }
         logits = Matrix(rows: b, cols: classes, category: .activations, ledger: ledger)
         probs = Matrix(rows: b, cols: classes, category: .activations, ledger: ledger)
@@ -46,7 +44,6 @@ public final class LocalBPNetwork: Model {
         let widest = shapes.map(\.outputs).max()!
         let ping = (0..<2).map { _ in Matrix(rows: b, cols: widest, category: .activations, ledger: ledger) }
         gradients = shapes.indices.map { Matrix(viewOf: ping[$0 % 2], rows: b, cols: shapes[$0].outputs) }
-        scratch = Matrix(rows: b, cols: shapes.map(\.paddedSize).max()!, category: .activations, ledger: ledger)
     }
 
     public var parameterCount: Int { layers.reduce(0) { $0 + $1.parameterCount } + output.parameterCount }
@@ -56,11 +53,11 @@ public final class LocalBPNetwork: Model {
 
     private func forward(_ x: Matrix) {
         let b = x.rows
-        input.prepare(x, into: padded[0], layer: layers[0])
+        input.prepare(x, into: columns[0], layer: layers[0])
         for (l, layer) in layers.enumerated() {
-            layer.forward(padded[l], into: relu[l])
+            layer.forward(columns[l], into: relu[l])
             Kernels.addBiasReLU(relu[l], bias: layer.bias)
-            if l + 1 < layers.count { layers[l + 1].pad(relu[l], planar: false, into: padded[l + 1]) }
+            if l + 1 < layers.count { layers[l + 1].load(relu[l], planar: false, into: columns[l + 1]) }
         }
         logits.setRows(b)
         BLAS.gemm(relu[layers.count - 1], output.weight, into: logits)
@@ -97,12 +94,9 @@ public final class LocalBPNetwork: Model {
         if let learningRate { optimizers[layers.count].stepFromTargets(learningRate: learningRate) }
         for l in stride(from: top, through: 0, by: -1) {
             let dz = gradient(l, rows: b)
-            optimizers[l].addLocalGradient(layers[l], padded: padded[l], dz: dz, first: true, training: training)
-            if l > 0 {
-                let below = gradient(l - 1, rows: b)
-                layers[l].inputGradient(dz, into: below, scratch: scratch)
-                Kernels.reluBackward(below, activation: relu[l - 1])
-            }
+            let below = l > 0 ? gradient(l - 1, rows: b) : nil
+            optimizers[l].addLocalGradient(layers[l], columns: columns[l], dz: dz, first: true, training: training, below: below)
+            if let below { Kernels.reluBackward(below, activation: relu[l - 1]) }
             if let learningRate { optimizers[l].stepFromTargets(learningRate: learningRate) }
         }
         return BatchStats(loss: loss, errors: b - correct, count: b)

@@ -27,8 +27,8 @@ public final class LocalFFNetwork: Model {
     let peer: PeerNormalization
     let input: LocalInput
 
-    /// padded[l]: layer l's input map, padded (layer 1's is the image, once per batch).
-    let padded: [Matrix]
+    /// columns[l]: layer l's batch in the kernels' layout (layer 1's map below is the image, once per batch).
+    let columns: [LocalColumns]
     /// Layer 1's image term, shared by the passes of a batch.
     let imageTerm: Matrix
     /// relu[l]: a pass's ReLU output (then its dL/dz); output[l]: normalised.
@@ -92,7 +92,7 @@ public final class LocalFFNetwork: Model {
 
         let b = config.batchSize
         input = LocalInput(shape: shapes[0], rows: b, mean: inputMean, ledger: ledger)
-        padded = shapes.map { Matrix(rows: b, cols: $0.paddedSize, category: .activations, ledger: ledger) }
+        columns = shapes.map { LocalColumns($0, capacity: b, passesGradientDown: false, ledger: ledger) }
         imageTerm = Matrix(rows: b, cols: widths[0], category: .activations, ledger: ledger)
         relu = widths.map { Matrix(rows: b, cols: $0, category: .activations, ledger: ledger) }
         output = widths.map { Matrix(rows: b, cols: $0, category: .activations, ledger: ledger) }
@@ -131,8 +131,8 @@ public final class LocalFFNetwork: Model {
 
     /// Once per batch: the image, centred and normalised, padded, and layer 1's image term.
     private func prepare(_ x: Matrix) {
-        input.prepare(x, into: padded[0], layer: layers[0], rms: rowScratch.data)
-        layers[0].forward(padded[0], into: imageTerm)
+        input.prepare(x, into: columns[0], layer: layers[0], rms: rowScratch.data)
+        layers[0].forward(columns[0], into: imageTerm)
     }
 
     /// Layer l of a pass: ReLU into relu[l], normalised into output[l].
@@ -160,8 +160,8 @@ public final class LocalFFNetwork: Model {
                 for j in 0..<n { out[j] = max(0, base[j] + value * label[j] + b1[j]) }
             }
         } else {
-            layers[l].pad(output[l - 1], planar: false, into: padded[l])
-            layers[l].forward(padded[l], into: h)
+            layers[l].load(output[l - 1], planar: false, into: columns[l])
+            layers[l].forward(columns[l], into: h)
             Kernels.addBiasReLU(h, bias: layers[l].bias)
         }
         Kernels.rmsNormalizeRows(h, into: output[l], rms: rowScratch.data)
@@ -226,7 +226,7 @@ public final class LocalFFNetwork: Model {
                                        scale: invB, gradient: h, goodness: rowScratch.row(1)).loss
                 if usePeer { peer.addTerm(l, h, invB, scratch: columnScratch.data) }
                 // Positives come first, negatives add and end the layer's step.
-                optimizers[l].addLocalGradient(layers[l], padded: padded[l], dz: h, first: positive, training: training)
+                optimizers[l].addLocalGradient(layers[l], columns: columns[l], dz: h, first: positive, training: training)
                 if l == 0 { addLabelGradient(h, labels: passLabels, first: positive, training: training) }
                 if !positive, let learningRate { optimizers[l].stepFromTargets(learningRate: learningRate) }
             }

@@ -16,8 +16,8 @@ final class LocalInput {
         work = Matrix(rows: rows, cols: shape.inputs, category: .activations, ledger: ledger)
     }
 
-    /// x's images into `padded`; with `rms`, each (centred) image is scaled to RMS 1 first.
-    func prepare(_ x: Matrix, into padded: Matrix, layer: LocalLayer, rms: UnsafeMutablePointer<Float>? = nil) {
+    /// x's images into layer 1's columns; with `rms`, each (centred) image is scaled to RMS 1 first.
+    func prepare(_ x: Matrix, into columns: LocalColumns, layer: LocalLayer, rms: UnsafeMutablePointer<Float>? = nil) {
         var source = x
         work.setRows(x.rows)
         if let mean = mean?.data {
@@ -31,6 +31,6 @@ final class LocalInput {
             Kernels.rmsNormalizeRows(source, into: work, rms: rms)
             source = work
         }
-        layer.pad(source, planar: planar, into: padded)
+        layer.load(source, planar: planar, into: columns)
     }
 }

@@ -73,10 +73,29 @@ struct BenchTraining: ParsableCommand {
         guard let interval = RecordingOptions.parseInterval(sampleInterval) else {
             throw ValidationError("--sample-interval '\(sampleInterval)': expected a duration such as 20ms")
         }
+        let specs = try grid.specs()
+        let local = try LocalKernelBench.sweep(specs, loader: grid.data.loader, progress: { Console.status($0) },
+                                               each: { if format == .text { print($0.text) } })
         let results = try TrainingBench.sweep(
-            try grid.specs(), loader: grid.data.loader, dataDirectory: grid.data.dataDirectory, steps: steps,
+            specs, loader: grid.data.loader, dataDirectory: grid.data.dataDirectory, steps: steps,
             minStepSeconds: minStepSeconds, epochBatches: epochBatches, pairs: pairs, sampleInterval: interval, memory: !noMemory,
             database: database.db, progress: { Console.status($0) }, each: { if format == .text { print($0.text) } })
-        if format == .json { try Console.printJSON(results) } else { print(TrainingBench.summary(results)) }
+        if format == .json {
+            // An array of dense configurations, as before; with locally connected ones, both in one object.
+            if local.isEmpty { try Console.printJSON(results) } else { try Console.printJSON(Output(configurations: results, locallyConnected: local)) }
+        } else if !results.isEmpty {
+            print(TrainingBench.summary(results))
+        }
+    }
+}
+
+extension BenchTraining {
+    struct Output: Encodable {
+        let configurations: [TrainingBench]
+        let locallyConnected: [LocalKernelBench]
+        enum CodingKeys: String, CodingKey {
+            case configurations
+            case locallyConnected = "locally_connected"
+        }
     }
 }

@@ -1,0 +1,36 @@
+import CLocal
+import Dispatch
+import Tensor
+import Training
+
+/// The machine's fused multiply-add peak: independent FMA chains on the
+/// widest vectors the CPU has (AVX2 here), one chain set per thread. The
+/// honest ceiling for any float32 kernel, measured beside the work it judges.
+public struct FMAPeak: Codable, Sendable {
+    public let threads: Int
+    /// Best of the rounds: GFLOP/s over all threads.
+    public let gflops: Double
+    public let instructionSet: String
+
+    enum CodingKeys: String, CodingKey {
+        case threads, gflops
+        case instructionSet = "instruction_set"
+    }
+
+    /// Best of `rounds` rounds of about 0.1 s each.
+    public static func measure(threads: Int, rounds: Int = 5) -> FMAPeak {
+        let iterations = 2_000_000
+        var best = 0.0
+        for _ in 0..<rounds {
+            let start = Monotonic.now()
+            DispatchQueue.concurrentPerform(iterations: threads) { _ in
+                var sink: Float = 0
+                _ = ffb_fma_peak(iterations, &sink)
+                if sink == .infinity { print(sink) } // keeps the chains alive
+            }
+            let seconds = Monotonic.now() - start
+            best = max(best, Double(threads) * Double(iterations) * 12 * 8 * 2 / seconds / 1e9)
+        }
+        return FMAPeak(threads: threads, gflops: best, instructionSet: LocalLayer.instructionSet)
+    }
+}
