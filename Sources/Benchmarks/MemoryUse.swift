@@ -42,7 +42,7 @@ public struct MemoryUse: Codable, Sendable {
         let snapshot = ledger.snapshot()
         let plan = MemoryPlan(config: config, inputSize: data.train.inputSize, widths: loop.widths,
                               classes: data.info.classCount, examples: data.train.count + data.test.count,
-                              centered: TrainingLoop.centersInputs(config, data))
+                              centered: TrainingLoop.centersInputs(config, data), image: data.info.imageShape)
         var peaks: [String: Int] = [:]
         for (k, v) in snapshot.peak { peaks[k.rawValue] = v }
         return MemoryUse(algorithm: config.variantName, layers: config.layers, batchSize: config.batchSize,

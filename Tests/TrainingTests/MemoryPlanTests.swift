@@ -28,11 +28,12 @@ import Tensor
         test.startEpoch(1)
         _ = loop.model.evaluate(test)
         let plan = MemoryPlan(config: c, inputSize: data.train.inputSize, widths: loop.widths,
-                              classes: 10, examples: data.train.count + data.test.count)
+                              classes: 10, examples: data.train.count + data.test.count,
+                              centered: TrainingLoop.centersInputs(c, data), image: data.info.imageShape)
         return (ledger, plan, loop.model.parameterCount)
     }
 
-    @Test(arguments: [TrainingConfig.Algorithm.ff, .bp], ["2x64", "3x40", "784-30-90-20"])
+    @Test(arguments: [TrainingConfig.Algorithm.ff, .bp], ["2x64", "3x40", "784-30-90-20", "lc2:3x5", "lc3:2x3"])
     func ledgerPeaksEqualThePlan(algorithm: TrainingConfig.Algorithm, layers: String) throws {
         for stack in [nil, 0] { try ledgerPeaksEqualThePlan(algorithm, layers: layers, stackMemoryMiB: stack, optimizer: .sgd) }
         try ledgerPeaksEqualThePlan(algorithm, layers: layers, stackMemoryMiB: nil, optimizer: .adam)

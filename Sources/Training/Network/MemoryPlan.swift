@@ -23,11 +23,19 @@ public struct MemoryPlan: Codable, Sendable, Equatable {
 
     /// - Parameters:
     ///   - examples: training plus test images held in memory.
-    ///   - centered: FF keeps the training set's mean image (`FFConfig.centerInputs`).
+    ///   - centered: the network keeps the training set's mean image (`TrainingLoop.centersInputs`).
+    ///   - image: the images' shape (height, width, channels), for a locally connected stack.
     public init(config: TrainingConfig, inputSize: Int, widths: [Int], classes: Int, examples: Int,
-                centered: Bool = false) {
+                centered: Bool = false, image: (Int, Int, Int)? = nil) {
         let f = MemoryLayout<Float>.stride
         let b = config.batchSize
+        // The images as their bytes (one a pixel), and one Float32 batch buffer each for training and test
+        // (plus the mean image when the network centres its inputs).
+        dataset = examples * inputSize + (2 * b + (centered ? 1 : 0)) * inputSize * f
+        if let image, let stack = (try? LayerSpec(parsing: config.layers))?.local {
+            (weights, gradients, optimizer, activations, other) = Self.local(config, shapes: stack.shapes(image: image), classes: classes)
+            return
+        }
         let sizes = [inputSize] + widths
         let hidden = widths.indices.reduce(0) { $0 + sizes[$1] * sizes[$1 + 1] + sizes[$1 + 1] }
         let headUnits = config.ff.headUnits(widths: widths)
@@ -64,8 +72,35 @@ public struct MemoryPlan: Codable, Sendable, Equatable {
             // Peer normalisation's running mean activity per unit.
             other = widths.reduce(0, +) * f
         }
-        // The images as their bytes (one a pixel), and one Float32 batch buffer each for training and test
-        // (plus FF's mean image when it centres its inputs).
-        dataset = examples * inputSize + (2 * b + (centered && config.algorithm == .ff ? 1 : 0)) * inputSize * f
+    }
+
+    /// A locally connected stack (`LocalBPNetwork`, `LocalFFNetwork`): weights,
+    /// gradients, optimizer, activations, other.
+    static func local(_ config: TrainingConfig, shapes: [LocalShape], classes: Int) -> (Int, Int, Int, Int, Int) {
+        let f = MemoryLayout<Float>.stride, b = config.batchSize
+        func moments(_ o: TrainingConfig.OptimizerConfig) -> Int { o.kind == .adam ? 2 : 1 }
+        func buffers(_ o: TrainingConfig.OptimizerConfig) -> Int { o.kind == .adam ? 1 : 0 }
+        let local = shapes.reduce(0) { $0 + $1.parameterCount }, widths = shapes.map(\.outputs)
+        // The input stage's centred (or scaled) copy of the batch, and each layer's relu outputs and columns.
+        let shared = b * shapes[0].inputs + widths.reduce(0, +) * b
+        switch config.algorithm {
+        case .bp:
+            let parameters = local + widths.last! * classes + classes
+            // Columns (layers above the first also hold the gradient below), dL/dz in two
+            // buffers of the widest layer, logits, probabilities and their gradient.
+            let columns = shapes.indices.reduce(0) { $0 + LocalColumns.floats(shapes[$1], capacity: b, passesGradientDown: $1 > 0) }
+            return (parameters * f, parameters * buffers(config.optimizer) * f, parameters * moments(config.optimizer) * f,
+                    (shared + columns + 2 * b * widths.max()! + 3 * b * classes) * f, 0)
+        case .ff:
+            let trained = local + classes * widths[0], head = config.ff.headUnits(widths: widths) * classes
+            // Columns, layer 1's image term, every layer's normalised output, the head layers' kept
+            // neutral outputs, logits, probabilities, their gradient and label scores, per-row and per-unit scratch.
+            let columns = shapes.reduce(0) { $0 + LocalColumns.floats($1, capacity: b, passesGradientDown: false) }
+            let activations = shared + columns + b * widths[0] + b * widths.reduce(0, +)
+                + b * config.ff.headUnits(widths: widths) + 4 * b * classes + 3 * b + widths.max()!
+            return ((trained + head) * f, (trained * buffers(config.optimizer) + head * buffers(config.ff.head)) * f,
+                    (trained * moments(config.optimizer) + head * moments(config.ff.head)) * f, activations * f,
+                    widths.reduce(0, +) * f)
+        }
     }
 }
