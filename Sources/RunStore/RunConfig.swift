@@ -28,6 +28,8 @@ public struct RunConfig: Decodable, Sendable, Equatable {
         public var head: Optimizer?
         public var prediction: String?
         public var centerInputs: Bool?
+        /// "max-ssq" or "min-ssq"; nil: max-ssq (runs before the choice existed).
+        public var goodness: String?
     }
 
     public var algorithm: String?

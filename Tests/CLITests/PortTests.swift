@@ -32,11 +32,15 @@ struct PortTests {
         if port == "ff" { #expect(epochs.allSatisfy { $0.testErrorSoftmax != nil && $0.testErrorGoodness != nil }) }
     }
 
+    /// Locally connected stacks at a reduced field (5x5 on CIFAR-10's 32x32 map), so the suite stays short.
+    static let local = ["--dataset", "cifar10", "--layers", "lc2:3x5", "--validation", "1000"]
+
     @Test(arguments: [["ff"], ["bp"], ["ff", "--softmax-head", "no", "--negatives", "random"], ["bp", "--micro-batch", "30"],
-                      ["bp", "--checkpoint", "1"]])
+                      ["bp", "--checkpoint", "1"], ["bp"] + local, ["ff"] + local, ["ff", "--goodness", "min-ssq"] + local])
     func thePortsStepsEqualFFbenchs(options: [String]) throws {
         let dir = CLI.temporaryDirectory()
-        let written = try CLI.run(["first-step", "--out", dir, "--algorithm"] + options + ["--layers", "2x100", "--seed", "5", "--steps", "3"])
+        let layers = options.contains("--layers") ? [] : ["--layers", "2x100"]
+        let written = try CLI.run(["first-step", "--out", dir, "--algorithm"] + options + layers + ["--seed", "5", "--steps", "3"])
         #expect(written.status == 0, "\(written.stderr)")
         let check = try Torch.run([Self.ports + "/check_step.py", dir, "--data-dir", CLI.dataRoot])
         #expect(check.status == 0, "\(check.stdout)\n\(check.stderr)")

@@ -7,6 +7,10 @@ same update as ffbench's, since with no dampening torch's first momentum
 step equals ffbench's — constant for half the epochs, then linear decay.
 Prints one ffbench epoch line per epoch (train seconds exclude evaluation).
 
+--layers lc2, lc3 or lcN:UxK: ffbench's locally connected stacks (Hinton
+2022, CIFAR-10) instead of dense layers, over the image centred on the
+training set's mean image on CIFAR-10, as ffbench's locally connected BP.
+
 BP's two memory-saving variants, as ffbench's `train` has them:
 --micro-batch M splits each batch into ceil(B/M) micro-batches whose
 gradients accumulate (each micro-batch's summed loss over B), then takes one
@@ -27,14 +31,21 @@ LABELS = 10
 
 
 class BP:
-    def __init__(self, input_size, widths, seed, device, micro_batch=None, checkpoint=None):
+    def __init__(self, input_size, widths, seed, device, micro_batch=None, checkpoint=None, local=None, input_mean=None):
+        """local: the locally connected layers' shapes (common.local_shapes); widths are then ignored."""
         self.micro_batch = micro_batch
-        self.segments = segments(checkpoint, len(widths))
+        self.local = local
+        self.input_mean = None if input_mean is None else torch.tensor(input_mean, device=device)
         rng = common.RNG(seed, common.INIT_STREAM)
-        sizes = [input_size] + widths + [LABELS]
-        self.weights = [torch.tensor(common.init_weight(rng, sizes[l], sizes[l + 1]), device=device, requires_grad=True)
-                        for l in range(len(sizes) - 1)]
-        self.biases = [torch.zeros(sizes[l + 1], device=device, requires_grad=True) for l in range(len(sizes) - 1)]
+        if local:
+            widths = [common.local_size(shape)[0] for shape in local]
+            hidden = [common.init_local(rng, shape) for shape in local]
+        else:
+            hidden = [common.init_weight(rng, ([input_size] + widths)[l], widths[l]) for l in range(len(widths))]
+        self.segments = segments(checkpoint, len(widths))
+        matrices = hidden + [common.init_weight(rng, widths[-1], LABELS)]
+        self.weights = [torch.tensor(m, device=device, requires_grad=True) for m in matrices]
+        self.biases = [torch.zeros(n, device=device, requires_grad=True) for n in widths + [LABELS]]
         self.optimizer = torch.optim.SGD([dict(params=self.weights, weight_decay=1e-4, base_lr=0.05),
                                           dict(params=self.biases, weight_decay=0.0, base_lr=0.05)],
                                          lr=0.05, momentum=0.9, dampening=0)
@@ -44,9 +55,14 @@ class BP:
             g["lr"] = float(np.float32(g["base_lr"]) * scale)
 
     def hidden(self):
+        if self.local:
+            return [lambda x, W=W, b=b, shape=shape, l=l: torch.relu(common.local_product(x, W, shape, planar=l == 0 and shape["in_channels"] > 1) + b)
+                    for l, (W, b, shape) in enumerate(zip(self.weights[:-1], self.biases[:-1], self.local))]
         return [lambda x, W=W, b=b: torch.relu(x @ W + b) for W, b in zip(self.weights[:-1], self.biases[:-1])]
 
     def logits(self, x):
+        if self.input_mean is not None:
+            x = x - self.input_mean
         layers = self.hidden()
         if self.segments and torch.is_grad_enabled():
             x = torch.utils.checkpoint.checkpoint_sequential(layers, self.segments, x, use_reentrant=False)
@@ -94,8 +110,10 @@ def run(a):
     data = common.Data(a.dataset, a.data_dir, a.validation)
     if a.micro_batch is not None and a.micro_batch < 1:
         raise SystemExit(f"--micro-batch {a.micro_batch}: expected 1 or more")
-    model = BP(data.input_size, common.parse_layers(a.layers, data.input_size), a.seed, device,
-               micro_batch=a.micro_batch, checkpoint=a.checkpoint)
+    local = common.local_shapes(a.layers, a.dataset)
+    model = BP(data.input_size, None if local else common.parse_layers(a.layers, data.input_size), a.seed, device,
+               micro_batch=a.micro_batch, checkpoint=a.checkpoint, local=local,
+               input_mean=data.mean_image() if local and a.dataset == "cifar10" else None)
 
     def line(epoch, scale, loss, train_error, val, test, train_seconds, eval_seconds, **device_memory):
         common.epoch_line(epoch=epoch, train_loss=loss, train_error=train_error, test_error=test[0],

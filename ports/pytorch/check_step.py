@@ -45,6 +45,8 @@ def parameters(model, algorithm):
     for l, (W, b) in enumerate(zip(model.weights, model.biases)):
         out[f"layer{l + 1}.weight"], out[f"layer{l + 1}.bias"] = W, b
     if algorithm == "ff":
+        if model.label_weight is not None:
+            out["label_weight"] = model.label_weight
         for l, S in model.head.items():
             out[f"head{l + 1}"] = S
     return out
@@ -79,6 +81,8 @@ def unsupported(config):
         out += differ("ff.", FF_SETTINGS, ff)
         if "threshold" in ff:
             out.append(f"ff.threshold: {ff['threshold']} (the port: the layer's width)")
+        if ff.get("goodness", "max-ssq") not in ("max-ssq", "min-ssq"):
+            out.append(f"ff.goodness: {ff.get('goodness')}")
         plain = ff.get("softmax_head") is False
         if (ff.get("negatives") == "random") != plain:
             out.append("ff.negatives and ff.softmax_head: the port has hard negatives with the head, or random ones without (--plain)")
@@ -127,13 +131,16 @@ def main():
     exact("batches: pixels", np.array_equal(data.x_train[order], ref["batch_images"]), "")
 
     device = torch.device("cpu")
+    local = common.local_shapes(config["layers"], manifest["dataset"])
+    # As ffbench's TrainingLoop.centersInputs: FF's, and both algorithms' locally connected stacks, on CIFAR-10 by default.
+    center = config["ff"].get("center_inputs", manifest["dataset"] == "cifar10") and (algorithm == "ff" or local is not None)
+    mean = data.mean_image() if center else None
     if algorithm == "ff":
-        center = config["ff"].get("center_inputs", manifest["dataset"] == "cifar10")
-        mean = data.mean_image() if center else None
-        make = lambda: ff_port.FF(data.input_size, widths, seed, device, plain=plain, input_mean=mean)
+        min_ssq = config["ff"].get("goodness") == "min-ssq"
+        make = lambda: ff_port.FF(data.input_size, widths, seed, device, plain=plain, input_mean=mean, local=local, min_ssq=min_ssq)
     else:
         micro, checkpoint = config.get("micro_batch"), config.get("checkpoint")
-        make = lambda: bp_port.BP(data.input_size, widths, seed, device, micro_batch=micro, checkpoint=checkpoint)
+        make = lambda: bp_port.BP(data.input_size, widths, seed, device, micro_batch=micro, checkpoint=checkpoint, local=local, input_mean=mean)
     params = parameters(make(), algorithm)
     same_init = all(np.array_equal(t.detach().numpy(), ref["before/" + n]) for n, t in params.items())
     exact("initial weights (the port's own draws)", same_init,

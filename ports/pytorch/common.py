@@ -22,6 +22,8 @@ import sys
 import time
 
 import numpy as np
+import torch
+import torch.nn.functional as F
 
 MASK = (1 << 64) - 1
 
@@ -109,11 +111,16 @@ def shuffle_stream(seed, epoch):
     return RNG(seed, 0xBA7C0000 + epoch)
 
 
-def init_weight(rng, fan_in, fan_out):
-    """N(0, 1/fan_in) as ffbench draws it: row-major, Float(normal) * std in float32."""
+def init_normal(rng, count, fan_in):
+    """count draws of N(0, 1/fan_in) as ffbench fills a matrix: in order, Float(normal) * std in float32."""
     std = np.float32(1) / np.sqrt(np.float32(fan_in))
-    values = np.array([rng.normal() for _ in range(fan_in * fan_out)], dtype=np.float64)
-    return (values.astype(np.float32) * std).reshape(fan_in, fan_out)
+    values = np.array([rng.normal() for _ in range(count)], dtype=np.float64)
+    return values.astype(np.float32) * std
+
+
+def init_weight(rng, fan_in, fan_out):
+    """A dense layer's weights (fan_in x fan_out), N(0, 1/fan_in), row-major."""
+    return init_normal(rng, fan_in * fan_out, fan_in).reshape(fan_in, fan_out)
 
 
 # ---------------------------------------------------------------- data
@@ -232,6 +239,45 @@ def learning_rate_scale(epoch, epochs, schedule="half-linear"):
     if schedule == "constant" or epoch <= epochs / 2:
         return np.float32(1)
     return np.float32(1 + 2 * (epochs - epoch)) / np.float32(epochs)
+
+
+IMAGE_SHAPES = {"mnist": (28, 28, 1), "fashion-mnist": (28, 28, 1), "cifar10": (32, 32, 3)}
+
+
+def local_shapes(text, dataset):
+    """ffbench's locally connected stacks: lc2, lc3 (3 units per location, 11x11
+    fields) or lcN:UxK, over maps of the data set's image size; None for a dense stack."""
+    if not text.startswith("lc"):
+        return None
+    count, _, rest = text[2:].partition(":")
+    units, field = (int(v) for v in rest.split("x")) if rest else (3, 11)
+    height, width, channels = IMAGE_SHAPES[dataset]
+    return [dict(height=height, width=width, in_channels=channels if l == 0 else units, units=units, field=field)
+            for l in range(int(count))]
+
+
+def local_size(shape):
+    """(outputs, fan-in) of a locally connected layer."""
+    return shape["height"] * shape["width"] * shape["units"], shape["field"] ** 2 * shape["in_channels"]
+
+
+def init_local(rng, shape):
+    """A locally connected layer's weights as ffbench draws them: one row per
+    location and unit, its field (row of the field, column, channel), N(0, 1/fan-in)."""
+    outputs, fan_in = local_size(shape)
+    return init_normal(rng, outputs * fan_in, fan_in).reshape(outputs, fan_in)
+
+
+def local_product(x, W, shape, planar):
+    """x's products with a locally connected layer's weights (no bias): x is
+    (B, H*W*C) with channels last, or channel-major when planar (an image);
+    the result (B, H*W*units) has channels last. The field is zero-padded at
+    the edges, so the map keeps its size."""
+    B, H, Wd, cin, units, k = len(x), shape["height"], shape["width"], shape["in_channels"], shape["units"], shape["field"]
+    image = x.view(B, cin, H, Wd) if planar else x.view(B, H, Wd, cin).permute(0, 3, 1, 2)
+    columns = F.unfold(image, k, padding=(k - 1) // 2)  # (B, cin*k*k, H*W), channel first within a field
+    weights = W.view(H * Wd, units, k, k, cin).permute(0, 1, 4, 2, 3).reshape(H * Wd, units, cin * k * k)
+    return torch.einsum("bpl,lup->blu", columns, weights).reshape(B, H * Wd * units)
 
 
 def parse_layers(text, input_size):

@@ -19,6 +19,11 @@ ffbench's default FF (Hinton 2022, section 3.3, and his ffnew.m):
 - prediction by goodness accumulated over layers 2 and up, one pass per label.
 
 --plain gives the FF of most ports instead: random negatives, no head.
+--layers lc2, lc3 or lcN:UxK: ffbench's locally connected FF (Hinton 2022,
+CIFAR-10): the centred image scaled to RMS 1 reaches layer 1 through its
+fields, and the label reaches every unit of layer 1 as ten more inputs
+(label weights drawn after the layers'). --goodness min-ssq: positive data
+should make the sum of squares low, and prediction picks the lowest.
 Prints one ffbench epoch line per epoch (train seconds exclude evaluation).
 """
 import numpy as np
@@ -66,21 +71,33 @@ class HintonSGD(torch.optim.Optimizer):
 
 
 class FF:
-    def __init__(self, input_size, widths, seed, device, plain=False, input_mean=None):
-        self.widths, self.device, self.plain = widths, device, plain
+    def __init__(self, input_size, widths, seed, device, plain=False, input_mean=None, local=None, min_ssq=False):
+        """local: the locally connected layers' shapes (common.local_shapes); widths are then ignored."""
+        self.local, self.min_ssq = local, min_ssq
         self.label_value, self.peer_strength, self.peer_momentum = 1.0, 0.03, 0.9
         self.goodness_from, self.head_from = 2, 2  # 1-based layers
         rng = common.RNG(seed, common.INIT_STREAM)
-        sizes = [input_size] + widths
-        self.weights = [torch.tensor(common.init_weight(rng, sizes[l], sizes[l + 1]), device=device, requires_grad=True)
-                        for l in range(len(widths))]
+        if local:
+            widths = [common.local_size(shape)[0] for shape in local]
+            matrices = [common.init_local(rng, shape) for shape in local]
+        else:
+            sizes = [input_size] + widths
+            matrices = [common.init_weight(rng, sizes[l], sizes[l + 1]) for l in range(len(widths))]
+        self.widths, self.device, self.plain = widths, device, plain
+        self.weights = [torch.tensor(m, device=device, requires_grad=True) for m in matrices]
+        self.label_weight = None
+        if local:
+            fan_in = common.local_size(local[0])[1]
+            draws = common.init_normal(rng, LABELS * widths[0], fan_in).reshape(LABELS, widths[0])
+            self.label_weight = torch.tensor(draws, device=device, requires_grad=True)
         self.biases = [torch.zeros(w, device=device, requires_grad=True) for w in widths]
         self.head = {} if plain else {l: torch.zeros(widths[l], LABELS, device=device, requires_grad=True)
                                       for l in range(len(widths)) if l + 1 >= self.head_from}
         self.peer = [torch.full((w,), 0.5, device=device) for w in widths]
         self.negatives_rng = common.RNG(seed, common.NEGATIVES_STREAM)
         self.input_mean = None if input_mean is None else torch.tensor(input_mean, device=device)
-        groups = [dict(params=self.weights, lr=0.005, base_lr=0.005, weight_decay=0.002),
+        decayed = self.weights + ([self.label_weight] if self.label_weight is not None else [])
+        groups = [dict(params=decayed, lr=0.005, base_lr=0.005, weight_decay=0.002),
                   dict(params=self.biases, lr=0.005, base_lr=0.005, weight_decay=0.0)]
         if self.head:
             groups.append(dict(params=list(self.head.values()), lr=0.1, base_lr=0.1, weight_decay=0.003))
@@ -94,8 +111,11 @@ class FF:
             g["lr"] = float(np.float32(g["base_lr"]) * scale)
 
     def overlay(self, x, labels):
-        """The image (centred if asked) with the label in its first 10 places: a tensor of labels, one class, or None (neutral)."""
+        """The image (centred if asked) with the label in its first 10 places: a tensor of labels, one class, or None (neutral).
+        Locally connected: the centred image alone (the label enters layer 1's products)."""
         h = x - self.input_mean if self.input_mean is not None else x.clone()
+        if self.local:
+            return normalize(h)
         if labels is None:
             h[:, :LABELS] = self.label_value / LABELS
         else:
@@ -106,11 +126,24 @@ class FF:
                 h[torch.arange(len(h), device=h.device), labels] = self.label_value
         return normalize(h)
 
-    def layers(self, inp):
+    def product(self, l, inp, labels):
+        """Layer l's pre-activation from its (normalised) input; `labels` as for overlay."""
+        W, b = self.weights[l], self.biases[l]
+        if not self.local:
+            return inp @ W + b
+        shape = self.local[l]
+        z = common.local_product(inp, W, shape, planar=l == 0 and shape["in_channels"] > 1) + b
+        if l > 0:
+            return z
+        if labels is None:
+            return z + (self.label_value / LABELS) * self.label_weight.sum(dim=0)
+        return z + self.label_value * self.label_weight[labels]
+
+    def layers(self, inp, labels):
         """Each layer's ReLU output, from a normalised input (no gradients)."""
         out = []
-        for W, b in zip(self.weights, self.biases):
-            h = torch.relu(inp @ W + b)
+        for l in range(len(self.weights)):
+            h = torch.relu(self.product(l, inp, labels))
             out.append(h)
             inp = normalize(h)
         return out
@@ -130,7 +163,7 @@ class FF:
         if self.head:
             # 1. Neutral label: the head's loss and gradient on the layers' normalised outputs.
             with torch.no_grad():
-                relus = self.layers(self.overlay(x, None))
+                relus = self.layers(self.overlay(x, None), None)
             logits = self.head_logits(relus)
             head_loss = F.cross_entropy(logits, y, reduction="sum")
             (head_loss / B).backward()
@@ -142,9 +175,10 @@ class FF:
         # 2 and 3. Positive, then negative: each layer's own loss and gradient.
         for positive, labels in ((True, y), (False, negatives)):
             inp = self.overlay(x, labels)
-            sign = -1.0 if positive else 1.0
-            for l, (W, b) in enumerate(zip(self.weights, self.biases)):
-                z = inp @ W + b
+            # min-ssq: positive data is what max-ssq calls negative.
+            sign = -1.0 if positive != self.min_ssq else 1.0
+            for l in range(len(self.weights)):
+                z = self.product(l, inp, labels)
                 h = torch.relu(z)
                 rows = softplus(sign * (h.pow(2).sum(dim=1) - self.widths[l]))
                 objective = rows.sum() / B
@@ -175,13 +209,13 @@ class FF:
         """(goodness errors, softmax errors or None) on a batch."""
         scores = torch.zeros(len(y), LABELS, device=x.device)
         for c in range(LABELS):
-            relus = self.layers(self.overlay(x, c))
+            relus = self.layers(self.overlay(x, c), c)
             for l in range(self.goodness_from - 1, len(relus)):
-                scores[:, c] += relus[l].pow(2).sum(dim=1)
+                scores[:, c] += (-1 if self.min_ssq else 1) * relus[l].pow(2).sum(dim=1)
         goodness = (scores.argmax(dim=1) != y).sum().item()
         softmax = None
         if self.head:
-            softmax = (self.head_logits(self.layers(self.overlay(x, None))).argmax(dim=1) != y).sum().item()
+            softmax = (self.head_logits(self.layers(self.overlay(x, None), None)).argmax(dim=1) != y).sum().item()
         return goodness, softmax
 
 
@@ -217,9 +251,11 @@ def hard_negatives(probs, labels, rng):
 def run(a):
     device = common.setup_torch(a)
     data = common.Data(a.dataset, a.data_dir, a.validation)
-    widths = common.parse_layers(a.layers, data.input_size)
+    local = common.local_shapes(a.layers, a.dataset)
+    widths = None if local else common.parse_layers(a.layers, data.input_size)
     center = a.dataset == "cifar10"
-    model = FF(data.input_size, widths, a.seed, device, plain=a.plain, input_mean=data.mean_image() if center else None)
+    model = FF(data.input_size, widths, a.seed, device, plain=a.plain, input_mean=data.mean_image() if center else None,
+               local=local, min_ssq=a.goodness == "min-ssq")
 
     def step(x, y):
         loss, errors, _ = model.train_batch(x, y)
@@ -235,5 +271,9 @@ def run(a):
 
 
 if __name__ == "__main__":
-    run(common.arguments(__doc__.split("\n")[0], lambda p: p.add_argument(
-        "--plain", action="store_true", help="random negatives, no softmax head (the FF of most ports)")))
+    def options(p):
+        p.add_argument("--plain", action="store_true", help="random negatives, no softmax head (the FF of most ports)")
+        p.add_argument("--goodness", choices=["max-ssq", "min-ssq"], default="max-ssq",
+                       help="positive data should make each layer's sum of squares high (max-ssq) or low")
+
+    run(common.arguments(__doc__.split("\n")[0], options))

@@ -216,10 +216,17 @@ enum ReportContent {
         guard !rows.isEmpty else {
             return .init(id: "validation", title: "Validation against the paper", blocks: [.paragraph("No completed FF or BP runs.")])
         }
-        let t = numbering.table("Final test error of this database's runs beside the published figures. The published networks and epoch budgets differ from short studies; the check is meant for the paper's settings (Runs/mnist-hinton.yaml).",
+        let t = numbering.table("Final test error of this database's runs beside the published figures. The published networks and epoch budgets differ from short studies; the check is meant for the paper's settings (Runs/mnist-hinton.yaml, Runs/cifar10-paper.yaml).",
                                 header: ["data set", "network", "algorithm", "framework", "runs", "final test error (mean)", "published"],
                                 rows: rows, numeric: [4, 5])
-        return .init(id: "validation", title: "Validation against the paper", blocks: [.table(t)])
+        var blocks: [ReportDocument.Block] = [.table(t)]
+        let paper = PaperTable.rows(model)
+        if !paper.isEmpty {
+            blocks.append(.table(numbering.table("CIFAR-10 on the paper's locally connected networks, row by row against Hinton (2022), Table 1: final test error of this database's runs (FF's by each prediction, from the same runs) and the paper's. " + PaperTable.source,
+                                                 header: ["network", "method", "runs", "epochs", "final test error (mean)", "paper"],
+                                                 rows: paper, numeric: [2, 4])))
+        }
+        return .init(id: "validation", title: "Validation against the paper", blocks: blocks)
     }
 
     static func environmentSection(_ model: ReportModel, styles: ArmStyles) -> ReportDocument.Section {

@@ -59,24 +59,13 @@ public enum FirstStep {
             tensors.append(Tensor(name: name, file: file, shape: [values.count], dtype: "int32"))
         }
         func parameters(_ stage: String) throws {
-            let ff = loop.model as? FFNetwork
-            let optimizers = ff?.optimizers ?? (loop.model as? BPNetwork)?.optimizers ?? []
-            for (l, layer) in loop.layers.enumerated() {
-                try put("\(stage)/layer\(l + 1).weight", layer.weight.values, [layer.inputs, layer.outputs])
-                try put("\(stage)/layer\(l + 1).bias", layer.bias.values, [layer.outputs])
+            for t in trained(loop.model) {
+                try put("\(stage)/\(t.name)", t.value.values, t.shape)
                 // The momentum state after the step is the (smoothed) gradient: compared directly, not through a tiny weight change.
-                if stage == "after", let sgd = optimizers[l] as? SGD {
-                    try put("momentum/layer\(l + 1).weight", sgd.momentumState[0].values, [layer.inputs, layer.outputs])
-                    try put("momentum/layer\(l + 1).bias", sgd.momentumState[1].values, [layer.outputs])
-                }
+                if stage == "after", let sgd = t.optimizer as? SGD { try put("momentum/\(t.name)", sgd.momentumState[t.index].values, t.shape) }
             }
-            guard let ff else { return }
-            for (l, h) in ff.head.enumerated() {
-                guard let h, let i = ff.headIndex[l] else { continue }
-                try put("\(stage)/head\(l + 1)", h.values, [h.rows, h.cols])
-                if stage == "after", let sgd = ff.headOptimizer as? SGD { try put("momentum/head\(l + 1)", sgd.momentumState[i].values, [h.rows, h.cols]) }
-            }
-            for (l, m) in ff.peer.means.enumerated() { try put("\(stage)/peer\(l + 1)", m.values, [m.cols]) }
+            let peer = (loop.model as? FFNetwork)?.peer ?? (loop.model as? LocalFFNetwork)?.peer
+            for (l, m) in (peer?.means ?? []).enumerated() { try put("\(stage)/peer\(l + 1)", m.values, [m.cols]) }
         }
         try parameters("before")
         let scale = config.learningRateScale(epoch: 1)
@@ -87,7 +76,9 @@ public enum FirstStep {
             labels += (0..<n).map { train.labels[$0] }
             images += train.x.values
             losses.append(loop.model.trainBatch(train.x, labels: train.labels, learningRateScale: scale).loss)
-            if let ff = loop.model as? FFNetwork { negatives += (0..<n).map { ff.negativeLabels[$0] } }
+            if let chosen = (loop.model as? FFNetwork)?.negativeLabels ?? (loop.model as? LocalFFNetwork)?.negativeLabels {
+                negatives += (0..<n).map { chosen[$0] }
+            }
         }
         try putInts("batch_indices", indices)
         try putInts("batch_labels", labels)
@@ -103,9 +94,43 @@ public enum FirstStep {
     }
 }
 
-extension TrainingLoop {
-    /// The model's dense layers (FF's hidden layers; BP's hidden and output layers).
-    var layers: [DenseLayer] {
-        (model as? FFNetwork)?.layers ?? (model as? BPNetwork)?.layers ?? []
+extension FirstStep {
+    /// A trained tensor: its name in the step folder, its value and shape,
+    /// and the optimizer (with the index among its parameters) that updates it.
+    struct Trained {
+        let name: String, value: Matrix, shape: [Int], optimizer: Optimizer, index: Int
+    }
+
+    /// Every trained tensor of a model, in the names the ports use: layerN
+    /// (dense: inputs x outputs; locally connected: one row per location and
+    /// unit), BP's output layer after the hidden ones, FF's label weights
+    /// (locally connected) and head layers.
+    static func trained(_ model: Model) -> [Trained] {
+        func dense(_ l: Int, _ d: DenseLayer, _ o: Optimizer) -> [Trained] {
+            [Trained(name: "layer\(l + 1).weight", value: d.weight, shape: [d.inputs, d.outputs], optimizer: o, index: 0),
+             Trained(name: "layer\(l + 1).bias", value: d.bias, shape: [d.outputs], optimizer: o, index: 1)]
+        }
+        func local(_ l: Int, _ d: LocalLayer, _ o: Optimizer) -> [Trained] {
+            [Trained(name: "layer\(l + 1).weight", value: d.weight, shape: [d.shape.outputs, d.shape.fanIn], optimizer: o, index: 0),
+             Trained(name: "layer\(l + 1).bias", value: d.bias, shape: [d.shape.outputs], optimizer: o, index: 1)]
+        }
+        func head(_ head: [Matrix?], _ index: [Int?], _ o: Optimizer) -> [Trained] {
+            head.indices.compactMap { l in
+                guard let h = head[l], let i = index[l] else { return nil }
+                return Trained(name: "head\(l + 1)", value: h, shape: [h.rows, h.cols], optimizer: o, index: i)
+            }
+        }
+        switch model {
+        case let m as BPNetwork: return m.layers.indices.flatMap { dense($0, m.layers[$0], m.optimizers[$0]) }
+        case let m as FFNetwork:
+            return m.layers.indices.flatMap { dense($0, m.layers[$0], m.optimizers[$0]) } + head(m.head, m.headIndex, m.headOptimizer)
+        case let m as LocalBPNetwork:
+            return m.layers.indices.flatMap { local($0, m.layers[$0], m.optimizers[$0]) } + dense(m.layers.count, m.output, m.optimizers[m.layers.count])
+        case let m as LocalFFNetwork:
+            return m.layers.indices.flatMap { local($0, m.layers[$0], m.optimizers[$0]) }
+                + [Trained(name: "label_weight", value: m.labelWeight, shape: [m.labelWeight.rows, m.labelWeight.cols], optimizer: m.optimizers[0], index: 2)]
+                + head(m.head, m.headIndex, m.headOptimizer)
+        default: return []
+        }
     }
 }
