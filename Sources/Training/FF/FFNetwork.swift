@@ -19,7 +19,7 @@ import Tensor
 /// code, where all are updated together; a layer's update is applied as
 /// soon as the negative stream leaves it (nothing later in the batch reads
 /// its weights), while its gradient and weights are still in cache.
-public final class FFNetwork: Model {
+public final class FFNetwork: FFModel {
     let config: TrainingConfig
     let ff: TrainingConfig.FFConfig
     let inputSize: Int
@@ -124,17 +124,11 @@ public final class FFNetwork: Model {
                                    LayerBuffers(viewOf: buffers, rowOffset: b, rows: b),
                                    widths.indices.map { headLayers[$0] ? Matrix(rows: b, cols: widths[$0], category: .activations, ledger: ledger) : nil })
                                 : nil
-        logits = Matrix(rows: b, cols: classes, category: .activations, ledger: ledger)
-        probs = Matrix(rows: b, cols: classes, category: .activations, ledger: ledger)
-        logitGradient = Matrix(rows: b, cols: classes, category: .activations, ledger: ledger)
+        (logits, probs, logitGradient, scores) = FFBuffers.labelSide(rows: b, classes: classes, ledger: ledger)
         imageProduct = Matrix(rows: b, cols: widths[0], category: .activations, ledger: ledger)
-        scores = Matrix(rows: b, cols: classes, category: .activations, ledger: ledger)
         rowScratch = Matrix(rows: 3, cols: layout.rows, category: .activations, ledger: ledger)
-        let columnScratch = Matrix(rows: 1, cols: widths.max()!, category: .activations, ledger: ledger)
-        self.columnScratch = columnScratch
-        columnViews = widths.map { Matrix(viewOf: columnScratch, rows: 1, cols: $0) }
-        negativeLabels = .allocate(capacity: b)
-        negativeLabels.initialize(repeating: 0, count: b)
+        (columnScratch, columnViews) = FFBuffers.columnScratch(widths: widths, ledger: ledger)
+        negativeLabels = FFBuffers.labels(b)
         rng = RNG(seed: config.seed, stream: 2)
     }
 
@@ -253,22 +247,10 @@ public final class FFNetwork: Model {
 
     // MARK: - Training
 
-    public func trainBatch(_ x: Matrix, labels: UnsafePointer<Int32>, learningRateScale: Float) -> BatchStats {
-        let stats = gradients(x, labels: labels, learningRate: config.optimizer.learningRate * learningRateScale)
-        headOptimizer.stepFromTargets(learningRate: ff.head.learningRate * learningRateScale)
-        return stats
-    }
-
-    /// Streams 1-4 of a batch: fills every gradient, updates nothing but
-    /// the peer-normalisation running means.
-    func computeGradients(_ x: Matrix, labels: UnsafePointer<Int32>) -> BatchStats {
-        gradients(x, labels: labels, learningRate: nil)
-    }
-
     /// Streams 1-4; with a learning rate, gradients go to the optimizers'
     /// targets and each trained layer is updated once the negative stream
     /// has passed it.
-    private func gradients(_ x: Matrix, labels: UnsafePointer<Int32>, learningRate: Float?) -> BatchStats {
+    func gradients(_ x: Matrix, labels: UnsafePointer<Int32>, learningRate: Float?) -> BatchStats {
         let b = x.rows
         let training = learningRate != nil
         buffers.setRows(b)
@@ -290,10 +272,7 @@ public final class FFNetwork: Model {
                 logits: logits, labels: labels, probs: probs, gradient: logitGradient, scale: invB)
             (headLoss, headErrors) = (loss, b - correct)
         }
-        switch ff.negatives {
-        case .hard: NegativeLabels.hard(negativeLabels, labels: labels, probs: probs, rng: &rng)
-        case .random: NegativeLabels.random(negativeLabels, labels: labels, count: b, classes: classes, rng: &rng)
-        }
+        NegativeLabels.choose(ff.negatives, into: negativeLabels, labels: labels, probs: probs, count: b, classes: classes, rng: &rng)
 
         let negatives = UnsafePointer(negativeLabels)
         var ffLoss = 0.0
@@ -369,16 +348,8 @@ public final class FFNetwork: Model {
 
     // MARK: - Evaluation
 
-    public func evaluate(_ batches: BatchIterator) -> Evaluation {
-        var goodnessErrors = 0, softmaxErrors = 0, total = 0
-        while let n = batches.next() {
-            goodnessErrors += goodnessErrorsForBatch(batches.x, labels: batches.labels)
-            if ff.hasHead { softmaxErrors += softmaxErrorsForBatch(batches.x, labels: batches.labels) }
-            total += n
-        }
-        let g = Double(goodnessErrors) / Double(max(total, 1))
-        let s = ff.hasHead ? Double(softmaxErrors) / Double(max(total, 1)) : nil
-        return Evaluation(errorRate: ff.prediction == .goodness ? g : s, goodnessErrorRate: g, softmaxErrorRate: s)
+    func batchErrors(_ x: Matrix, labels: UnsafePointer<Int32>) -> (goodness: Int, softmax: Int) {
+        (goodnessErrorsForBatch(x, labels: labels), ff.hasHead ? softmaxErrorsForBatch(x, labels: labels) : 0)
     }
 
     /// Accumulated goodness, one pass per label, all from one image

@@ -12,7 +12,7 @@ import Tensor
 /// is RMS-normalised before the next layer, whose goodness is its sum of
 /// squares. Streams per batch as in `FFNetwork`: neutral (the softmax
 /// head's loss and gradient, hard negatives), positive, negative.
-public final class LocalFFNetwork: Model {
+public final class LocalFFNetwork: FFModel {
     let config: TrainingConfig
     let ff: TrainingConfig.FFConfig
     let classes: Int
@@ -97,16 +97,10 @@ public final class LocalFFNetwork: Model {
         relu = widths.map { Matrix(rows: b, cols: $0, category: .activations, ledger: ledger) }
         output = widths.map { Matrix(rows: b, cols: $0, category: .activations, ledger: ledger) }
         neutralOutputs = widths.indices.map { headLayers[$0] ? Matrix(rows: b, cols: widths[$0], category: .activations, ledger: ledger) : nil }
-        logits = Matrix(rows: b, cols: classes, category: .activations, ledger: ledger)
-        probs = Matrix(rows: b, cols: classes, category: .activations, ledger: ledger)
-        logitGradient = Matrix(rows: b, cols: classes, category: .activations, ledger: ledger)
-        scores = Matrix(rows: b, cols: classes, category: .activations, ledger: ledger)
+        (logits, probs, logitGradient, scores) = FFBuffers.labelSide(rows: b, classes: classes, ledger: ledger)
         rowScratch = Matrix(rows: 3, cols: b, category: .activations, ledger: ledger)
-        let columnScratch = Matrix(rows: 1, cols: widths.max()!, category: .activations, ledger: ledger)
-        self.columnScratch = columnScratch
-        columnViews = widths.map { Matrix(viewOf: columnScratch, rows: 1, cols: $0) }
-        negativeLabels = .allocate(capacity: b)
-        negativeLabels.initialize(repeating: 0, count: b)
+        (columnScratch, columnViews) = FFBuffers.columnScratch(widths: widths, ledger: ledger)
+        negativeLabels = FFBuffers.labels(b)
         rng = RNG(seed: config.seed, stream: 2)
     }
 
@@ -176,18 +170,7 @@ public final class LocalFFNetwork: Model {
 
     // MARK: - Training
 
-    public func trainBatch(_ x: Matrix, labels: UnsafePointer<Int32>, learningRateScale: Float) -> BatchStats {
-        let stats = gradients(x, labels: labels, learningRate: config.optimizer.learningRate * learningRateScale)
-        headOptimizer.stepFromTargets(learningRate: ff.head.learningRate * learningRateScale)
-        return stats
-    }
-
-    /// The streams of a batch: fills every gradient, updates nothing but peer normalisation's means.
-    func computeGradients(_ x: Matrix, labels: UnsafePointer<Int32>) -> BatchStats {
-        gradients(x, labels: labels, learningRate: nil)
-    }
-
-    private func gradients(_ x: Matrix, labels: UnsafePointer<Int32>, learningRate: Float?) -> BatchStats {
+    func gradients(_ x: Matrix, labels: UnsafePointer<Int32>, learningRate: Float?) -> BatchStats {
         let b = x.rows, training = learningRate != nil, invB = 1 / Float(b)
         for m in [logits, probs, logitGradient] { m.setRows(b) }
         prepare(x)
@@ -209,10 +192,7 @@ public final class LocalFFNetwork: Model {
                 BLAS.gemm(kept, transposeA: true, logitGradient, into: t.matrix, alpha: t.alpha, beta: t.firstBeta)
             }
         }
-        switch ff.negatives {
-        case .hard: NegativeLabels.hard(negativeLabels, labels: labels, probs: probs, rng: &rng)
-        case .random: NegativeLabels.random(negativeLabels, labels: labels, count: b, classes: classes, rng: &rng)
-        }
+        NegativeLabels.choose(ff.negatives, into: negativeLabels, labels: labels, probs: probs, count: b, classes: classes, rng: &rng)
         var ffLoss = 0.0
         for positive in [true, false] {
             let passLabels = positive ? labels : UnsafePointer(negativeLabels)
@@ -249,17 +229,9 @@ public final class LocalFFNetwork: Model {
 
     // MARK: - Evaluation
 
-    public func evaluate(_ batches: BatchIterator) -> Evaluation {
-        var goodnessErrors = 0, softmaxErrors = 0, total = 0
-        while let n = batches.next() {
-            prepare(batches.x)
-            goodnessErrors += goodnessErrorsForBatch(labels: batches.labels)
-            if ff.hasHead { softmaxErrors += softmaxErrorsForBatch(labels: batches.labels) }
-            total += n
-        }
-        let g = Double(goodnessErrors) / Double(max(total, 1))
-        let s = ff.hasHead ? Double(softmaxErrors) / Double(max(total, 1)) : nil
-        return Evaluation(errorRate: ff.prediction == .goodness ? g : s, goodnessErrorRate: g, softmaxErrorRate: s)
+    func batchErrors(_ x: Matrix, labels: UnsafePointer<Int32>) -> (goodness: Int, softmax: Int) {
+        prepare(x)
+        return (goodnessErrorsForBatch(labels: labels), ff.hasHead ? softmaxErrorsForBatch(labels: labels) : 0)
     }
 
     /// Accumulated goodness, one pass per label, from the batch's shared image term.
