@@ -9,6 +9,8 @@ extension TrainingBench {
         lines.append(String(format: "  step %.4f s (mean of all %d steps %.4f s), %.2f GFLOP: %.1f GFLOP/s; sgemm alone at these %d shapes %.1f GFLOP/s; efficiency %@",
                             step.stepSeconds, step.steps, step.meanStepSeconds, step.flops / 1e9, achievedGflops,
                             limit.shapes.count, limit.gflops, pct(efficiency)))
+        lines.append(String(format: "  FMA peak at %d thread(s) %.1f GFLOP/s (%@): the step at %@ of it",
+                            fmaPeak.threads, fmaPeak.gflops, fmaPeak.instructionSet, pct(peakShare)))
         lines.append("  time outside sgemm: \(pct(step.outsideGemmShare)) of the step; "
                      + "ledger allocations after the first step: \(step.allocationsAfterFirstStep)")
         let overhead = recorderOverhead.map { String(format: "recorder overhead %+.2f %% (%d of %d pairs undisturbed)", 100 * $0, undisturbedPairs, pairs) }

@@ -37,6 +37,10 @@ public struct TrainingBench: Codable, Sendable {
     /// The recorder threads' CPU time over the time they ran (median over
     /// the recorded epochs): what recording costs, measured directly.
     public let recorderCPUShare: Double
+    /// The machine's FMA peak at the run's threads (best of before and after the steps),
+    /// and the step's GEMM FLOPs per second as a share of it.
+    public let fmaPeak: FMAPeak
+    public let peakShare: Double
 
     enum CodingKeys: String, CodingKey {
         case algorithm, layers, threads, step, limit, memory, efficiency
@@ -51,11 +55,13 @@ public struct TrainingBench: Codable, Sendable {
         case recorderCPUShare = "recorder_cpu_share"
         case recordedRunID = "recorded_run_id"
         case undisturbedPairs = "undisturbed_pairs"
+        case fmaPeak = "fma_peak"
+        case peakShare = "peak_share"
     }
 
     init(algorithm: String, layers: String, batchSize: Int, threads: Int, step: StepTiming, limit: GemmLimit,
          epochBatches: Int, epochSeconds: Double, recordedEpochSeconds: Double, pairs: Int, sampleInterval: Double,
-         recordedRunID: String, recorderCPUShare: Double, recorderOverhead: Double?, undisturbedPairs: Int) {
+         recordedRunID: String, recorderCPUShare: Double, recorderOverhead: Double?, undisturbedPairs: Int, fmaPeak: FMAPeak) {
         self.recorderCPUShare = recorderCPUShare
         self.algorithm = algorithm
         self.layers = layers
@@ -73,6 +79,8 @@ public struct TrainingBench: Codable, Sendable {
         efficiency = limit.seconds / step.stepSeconds
         self.recorderOverhead = recorderOverhead
         self.undisturbedPairs = undisturbedPairs
+        self.fmaPeak = fmaPeak
+        peakShare = achievedGflops / fmaPeak.gflops
     }
 
     /// Runs the whole measurement for one configuration.
@@ -89,11 +97,13 @@ public struct TrainingBench: Codable, Sendable {
         let loop = try TrainingLoop(config: config, data: data, ledger: ledger)
         // Step rounds alternate with the limit's rounds; each side keeps its best.
         let timer = StepTimer(loop.model, data: data, batchSize: config.batchSize, ledger: ledger)
+        let before = FMAPeak.measure(threads: BLAS.threads)
         let rounds = 3
         let limit = GemmLimit.measure(timer.calls, rounds: rounds) {
             timer.round(steps: (steps + rounds - 1) / rounds, minSeconds: minStepSeconds / Double(rounds))
         }
         let step = timer.result()
+        let after = FMAPeak.measure(threads: BLAS.threads)
         var one = config
         one.epochs = 1
         let overhead = try RecorderOverhead.measure(config: one, data: data, pairs: pairs, interval: sampleInterval,
@@ -104,6 +114,6 @@ public struct TrainingBench: Codable, Sendable {
                              epochSeconds: median(overhead.quietPlainSeconds), recordedEpochSeconds: median(overhead.quietRecordedSeconds),
                              pairs: overhead.plainSeconds.count, sampleInterval: sampleInterval, recordedRunID: overhead.recordedRunIDs.last!,
                              recorderCPUShare: overhead.recorderCPUShare, recorderOverhead: overhead.overhead,
-                             undisturbedPairs: overhead.undisturbedPairs)
+                             undisturbedPairs: overhead.undisturbedPairs, fmaPeak: before.gflops >= after.gflops ? before : after)
     }
 }
