@@ -11,6 +11,12 @@ extension TrainingBench {
                             limit.shapes.count, limit.gflops, pct(efficiency)))
         lines.append(String(format: "  FMA peak at %d thread(s) %.1f GFLOP/s (%@): the step at %@ of it",
                             fmaPeak.threads, fmaPeak.gflops, fmaPeak.instructionSet, pct(peakShare)))
+        // The step's time: sgemm's kernel (at its large-shape speed), sgemm's packing and overhead, and the rest.
+        let kernel = min(limit.kernelSeconds, step.gemmSeconds)
+        lines.append(String(format: "  step split: kernel %.1f ms, packing and call overhead %.1f ms, outside sgemm %.1f ms (%@ / %@ / %@)",
+                            1000 * kernel, 1000 * (step.gemmSeconds - kernel), 1000 * (step.stepSeconds - step.gemmSeconds),
+                            pct(kernel / step.stepSeconds), pct((step.gemmSeconds - kernel) / step.stepSeconds),
+                            pct(step.outsideGemmShare)))
         lines.append("  time outside sgemm: \(pct(step.outsideGemmShare)) of the step; "
                      + "ledger allocations after the first step: \(step.allocationsAfterFirstStep)")
         let overhead = recorderOverhead.map { String(format: "recorder overhead %+.2f %% (%d of %d pairs undisturbed)", 100 * $0, undisturbedPairs, pairs) }

@@ -32,6 +32,24 @@ public struct GemmLimit: Codable, Sendable {
     /// Time of all calls of one step at the measured per-shape speed.
     public var seconds: Double
     public var gflops: Double { flops / seconds / 1e9 }
+    /// The same FLOPs at the speed each shape reaches once its smallest
+    /// dimension is grown to at least 2,000 (packing and call overhead then
+    /// spread over 20x the work): the kernel's share of `seconds`; the rest
+    /// is packing and overhead.
+    public var kernelSeconds: Double
+
+    enum CodingKeys: String, CodingKey {
+        case shapes, flops, seconds
+        case kernelSeconds = "kernel_seconds"
+    }
+
+    /// A shape with its smallest dimension grown to at least 2,000.
+    static func grown(_ s: GemmShape) -> GemmShape {
+        var g = s
+        let small = min(s.m, s.n, s.k), factor = max(1, (2000 + small - 1) / max(small, 1))
+        if s.m == small { g.m *= factor } else if s.k == small { g.k *= factor } else { g.n *= factor }
+        return g
+    }
 
     /// Times every distinct shape among `calls` (one step's GEMMs, in order)
     /// for at least `minSeconds` each, in `rounds` rounds that take turns
@@ -57,8 +75,12 @@ public struct GemmLimit: Codable, Sendable {
             afterEachRound()
         }
         let shapes = order.indices.map { ShapeTime(shape: order[$0], callsPerStep: counts[order[$0]]!, secondsPerCall: best[$0]) }
+        let kernel = order.reduce(0.0) { total, shape in
+            let g = grown(shape), t = time(g, minSeconds: minSeconds / Double(rounds))
+            return total + Double(counts[shape]!) * shape.flops * t / g.flops
+        }
         return GemmLimit(shapes: shapes, flops: calls.reduce(0) { $0 + $1.flops },
-                         seconds: shapes.reduce(0) { $0 + Double($1.callsPerStep) * $1.secondsPerCall })
+                         seconds: shapes.reduce(0) { $0 + Double($1.callsPerStep) * $1.secondsPerCall }, kernelSeconds: kernel)
     }
 
     static func time(_ s: GemmShape, minSeconds: Double) -> Double {
