@@ -7,6 +7,14 @@ import Tensor
 enum F64 {
     typealias Rows = [[Double]]
 
+    /// A batch of uniform pixels and labels 1, 4, 7, 0, … for the gradient checks.
+    static func batch(rows: Int, inputs: Int, seed: UInt64) -> (Matrix, [Int32]) {
+        var rng = RNG(seed: seed)
+        let x = Matrix(rows: rows, cols: inputs, category: .other, ledger: Ledger())
+        for i in 0..<x.count { x.data[i] = rng.uniformFloat() }
+        return (x, (0..<rows).map { Int32(($0 * 3 + 1) % 10) })
+    }
+
     static func matrix(_ m: Matrix) -> Rows {
         (0..<m.rows).map { r in (0..<m.cols).map { Double(m[r, $0]) } }
     }

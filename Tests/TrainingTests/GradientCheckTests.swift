@@ -8,12 +8,7 @@ import Tensor
 @Suite struct GradientCheckTests {
     static let inputSize = 14, widths = [6, 5], batch = 4
 
-    static func batchData(seed: UInt64) -> (Matrix, [Int32]) {
-        var rng = RNG(seed: seed)
-        let x = Matrix(rows: batch, cols: inputSize, category: .other, ledger: Ledger())
-        for i in 0..<x.count { x.data[i] = rng.uniformFloat() }
-        return (x, (0..<batch).map { Int32(($0 * 3 + 1) % 10) })
-    }
+    static func batchData(seed: UInt64) -> (Matrix, [Int32]) { F64.batch(rows: batch, inputs: inputSize, seed: seed) }
 
     static func config(_ algorithm: TrainingConfig.Algorithm) -> TrainingConfig {
         var c = Preset.hinton.config(algorithm: algorithm, seed: 5)

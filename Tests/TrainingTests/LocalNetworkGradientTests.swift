@@ -11,12 +11,7 @@ import Tensor
     static let image = (5, 4, 2), batch = 4
     static let stack = try! LocalStack(parsing: "lc2:3x3", text: "lc2:3x3")
 
-    static func batchData(seed: UInt64) -> (Matrix, [Int32]) {
-        var rng = RNG(seed: seed)
-        let x = Matrix(rows: batch, cols: image.0 * image.1 * image.2, category: .other, ledger: Ledger())
-        for i in 0..<x.count { x.data[i] = rng.uniformFloat() }
-        return (x, (0..<batch).map { Int32(($0 * 3 + 1) % 10) })
-    }
+    static func batchData(seed: UInt64) -> (Matrix, [Int32]) { F64.batch(rows: batch, inputs: image.0 * image.1 * image.2, seed: seed) }
 
     static func config(_ algorithm: TrainingConfig.Algorithm) -> TrainingConfig {
         var c = Preset.hinton.config(algorithm: algorithm, seed: 5)
