@@ -295,6 +295,11 @@ enum ArmComparer {
         let b = baseline.completed.compactMap { metrics[$0.id]?.timeToTarget(target.error) }
         e.n = [a.count, b.count]
         guard !a.isEmpty && !b.isEmpty else { e.notes.append("no training times"); return }
+        // One run an arm says nothing of run-to-run spread: its interval would have no width.
+        guard a.count >= 2 && b.count >= 2 else {
+            e.notes.append("\(a.count < 2 ? arm.info.title : baseline.info.title): 1 run, need at least 2 per arm")
+            return
+        }
         do {
             let s = try SurvivalComparison(arm: a, baseline: b)
             e.survival = s
