@@ -234,7 +234,10 @@ enum ArmComparer {
         if metric.name == Metrics.epochTime.name {
             let counts = disturbanceCounts(arm, baseline, metrics)
             e.disturbance = counts
-            if let (who, c) = zip([arm, baseline], counts).first(where: { $0.1.runs - $0.1.unusableRuns < minimumUndisturbedRuns }) {
+            // Too few runs at all is not the machine's doing: that is "not comparable", below.
+            if let (who, c) = zip([arm, baseline], counts).first(where: {
+                $0.1.unusableRuns > 0 && $0.1.runs >= minimumUndisturbedRuns && $0.1.runs - $0.1.unusableRuns < minimumUndisturbedRuns
+            }) {
                 e.verdict = .unreliable
                 e.n = counts.map { $0.runs - $0.unusableRuns }
                 e.notes.append("unreliable: the machine was busy during \(c.unusableRuns) of \(c.runs) \(who.info.title) runs (no undisturbed epoch)")
