@@ -52,6 +52,8 @@ enum Settings {
             if let h = f.head { head += " (\(optimizer(h)))" }
             parts.append(head)
         }
+        // Stated only when it differs from max-ssq, the only kind before the choice existed.
+        if f.goodness == "min-ssq" { parts.append("min-ssq goodness (positive data's sum of squares low)") }
         parts.append("test error by \(text(f.prediction))")
         if let centred = f.centerInputs { parts.append(centred ? "inputs centred on the mean image" : "inputs not centred") }
         return parts.joined(separator: ", ")
