@@ -46,13 +46,15 @@ extension LocalKernelBench {
     public static func sweep(_ specs: [RunSpec], loader: DatasetLoader, progress: (String) -> Void,
                              each: (LocalKernelBench) -> Void) throws -> [LocalKernelBench] {
         var out: [LocalKernelBench] = []
-        for spec in specs {
-            guard let stack = (try? LayerSpec(parsing: spec.config.layers))?.local, spec.config.algorithm == .ff else { continue }
+        // Each locally connected network once (both algorithms are stepped inside); CIFAR-10 loaded once.
+        let local = specs.filter { $0.config.algorithm == .ff && (try? LayerSpec(parsing: $0.config.layers))?.local != nil }
+        let data = local.isEmpty ? nil : try? loader.load(.cifar10)
+        for spec in local {
+            guard let stack = (try? LayerSpec(parsing: spec.config.layers))?.local else { continue }
             if let t = spec.config.threads { BLAS.setThreads(t) }
             progress("bench: \(spec.config.layers) batch \(spec.config.batchSize) …")
             var config = spec.config
             config.validation = 0
-            let data = try? loader.load(.cifar10)
             let r = try measure(stack: stack, layers: spec.config.layers, image: DatasetID.cifar10.info.imageShape,
                                 batchSize: spec.config.batchSize, config: config, data: data)
             each(r)

@@ -23,13 +23,15 @@ public struct FMAPeak: Codable, Sendable {
         var best = 0.0
         for _ in 0..<rounds {
             let start = Monotonic.now()
-            DispatchQueue.concurrentPerform(iterations: threads) { _ in
-                var sink: Float = 0
-                _ = ffb_fma_peak(iterations, &sink)
-                if sink == .infinity { print(sink) } // keeps the chains alive
+            // The probe counts its own operations; every thread does the same.
+            nonisolated(unsafe) var flops = 0.0
+            DispatchQueue.concurrentPerform(iterations: threads) { t in
+                var sink: Float = 0 // written by the probe, so its chains are not optimised away
+                let done = ffb_fma_peak(iterations, &sink)
+                if t == 0 { flops = done }
             }
             let seconds = Monotonic.now() - start
-            best = max(best, Double(threads) * Double(iterations) * 12 * 8 * 2 / seconds / 1e9)
+            best = max(best, Double(threads) * flops / seconds / 1e9)
         }
         return FMAPeak(threads: threads, gflops: best, instructionSet: LocalLayer.instructionSet)
     }

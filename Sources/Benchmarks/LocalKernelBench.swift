@@ -54,7 +54,7 @@ public struct LocalKernelBench: Codable, Sendable {
                 body()
                 times.append(Monotonic.now() - t)
             } while Monotonic.now() - start < seconds
-            best = min(best, times.sorted()[times.count / 2])
+            best = min(best, median(times))
         }
         return best
     }

@@ -8,7 +8,7 @@ import SplitMix
 extension RunStore {
     public func fillSynthetic( runs: Int, epochs: Int, samplesPerRun: Int, seed: UInt64 = 1) throws(RunStoreError) {
         var random = SplitMix64(seed: seed)
-        func uniform() -> Double { random.unit() }
+        func uniform() -> Double { random.uniform() }
         try write { db in
             let sample = try db.makeStatement(sql: "INSERT INTO samples (run_id, t, metric, value) VALUES (?, ?, ?, ?)")
             for i in 0..<runs {

@@ -3,7 +3,7 @@
 /// bootstrap resamples with it, the synthetic benchmark database draws
 /// from it. Integer arithmetic only, so a seed gives the same stream on
 /// every platform.
-public struct SplitMix64: Sendable {
+public struct SplitMix64: RandomNumberGenerator, Sendable {
     public var state: UInt64
 
     public init(seed: UInt64) { state = seed }
@@ -15,7 +15,11 @@ public struct SplitMix64: Sendable {
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
         return z ^ (z >> 31)
     }
+}
 
+/// The draws ffbench's generators (SplitMix64, Tensor's xoshiro256**) make
+/// from their 64-bit outputs, written once.
+extension RandomNumberGenerator {
     /// Unbiased in 0..<n (Lemire's multiply-and-reject).
     public mutating func below(_ n: Int) -> Int {
         let b = UInt64(n)
@@ -28,5 +32,5 @@ public struct SplitMix64: Sendable {
     }
 
     /// Uniform in [0, 1), from the top 53 bits.
-    public mutating func unit() -> Double { Double(next() >> 11) * 0x1.0p-53 }
+    public mutating func uniform() -> Double { Double(next() >> 11) * 0x1.0p-53 }
 }

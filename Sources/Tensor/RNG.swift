@@ -13,6 +13,8 @@ public struct RNG: RandomNumberGenerator, Sendable {
         s0 = sm.next(); s1 = sm.next(); s2 = sm.next(); s3 = sm.next()
     }
 
+    // uniform() (53 random bits) and below(_:) come from SplitMix's RandomNumberGenerator extension.
+
     /// An independent stream for a named purpose (init, shuffle, negatives…),
     /// so adding draws in one place does not shift the others.
     public init(seed: UInt64, stream: UInt64) {
@@ -31,22 +33,13 @@ public struct RNG: RandomNumberGenerator, Sendable {
         return result
     }
 
-    /// Uniform in [0, 1) with 53 random bits.
-    public mutating func uniform() -> Double { Double(next() >> 11) * 0x1.0p-53 }
-
     /// Uniform Float in [0, 1) with 24 random bits.
     public mutating func uniformFloat() -> Float { Float(next() >> 40) * 0x1.0p-24 }
 
     /// Unbiased integer in 0..<bound (Lemire's multiply-and-reject).
     public mutating func int(below bound: Int) -> Int {
         precondition(bound > 0, "bound must be positive")
-        let b = UInt64(bound)
-        var m = next().multipliedFullWidth(by: b)
-        if m.low < b {
-            let threshold = (0 &- b) % b
-            while m.low < threshold { m = next().multipliedFullWidth(by: b) }
-        }
-        return Int(m.high)
+        return below(bound)
     }
 
     /// Integer in a closed range.

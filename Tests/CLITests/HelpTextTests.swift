@@ -74,6 +74,8 @@ import Testing
     /// "Output format: table or json" over values `text, json` told the user
     /// a value the option refuses.
     @Test func formatHelpNamesTheValuesItTakes() throws {
+        var checked = 0
+        defer { #expect(checked >= 10, "only \(checked) help screens have an output format") }
         for path in try Self.commandPaths() {
             let flat = try Self.help(path).split(whereSeparator: \.isWhitespace).joined(separator: " ")
             guard let said = flat.range(of: "Output format: ") else { continue }
@@ -81,6 +83,7 @@ import Testing
             let named = rest.prefix { $0 != "." && $0 != "(" }
                 .replacingOccurrences(of: " or ", with: ",").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
             guard let values = rest.range(of: "(values: ") else { Issue.record("\(path): no values listed"); continue }
+            checked += 1
             let taken = rest[values.upperBound...].prefix { $0 != ";" && $0 != ")" }.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
             #expect(Set(named) == Set(taken), "ffbench \(path.joined(separator: " ")): help says \(named), takes \(taken)")
         }
