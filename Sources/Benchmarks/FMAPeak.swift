@@ -1,5 +1,6 @@
 import CLocal
 import Dispatch
+import Foundation
 import Tensor
 import Training
 
@@ -20,6 +21,10 @@ public struct FMAPeak: Codable, Sendable {
     /// Best of `rounds` rounds of about 0.1 s each.
     public static func measure(threads: Int, rounds: Int = 5) -> FMAPeak {
         let iterations = 2_000_000
+        // OpenBLAS's workers spin for a while after a product; a probe started
+        // under them would measure a shared core (it once gave one core's peak
+        // for two threads).
+        Thread.sleep(forTimeInterval: 0.3)
         var best = 0.0
         for _ in 0..<rounds {
             let start = Monotonic.now()

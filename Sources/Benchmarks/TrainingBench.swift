@@ -41,6 +41,14 @@ public struct TrainingBench: Codable, Sendable {
     /// and the step's GEMM FLOPs per second as a share of it.
     public let fmaPeak: FMAPeak
     public let peakShare: Double
+    /// The whole epoch's GEMM FLOPs per second (steps' FLOPs times batches
+    /// over the undisturbed epoch time) as a share of the FMA peak.
+    public let epochPeakShare: Double
+    /// Seconds to evaluate the 10,000 test images (both predictions, median
+    /// of two), and that over the training time of 50,000 images (an epoch
+    /// beside the default 10,000-image validation split).
+    public let evaluationSeconds: Double
+    public let evaluationShare: Double
 
     enum CodingKeys: String, CodingKey {
         case algorithm, layers, threads, step, limit, memory, efficiency
@@ -57,11 +65,15 @@ public struct TrainingBench: Codable, Sendable {
         case undisturbedPairs = "undisturbed_pairs"
         case fmaPeak = "fma_peak"
         case peakShare = "peak_share"
+        case epochPeakShare = "epoch_peak_share"
+        case evaluationSeconds = "evaluation_seconds"
+        case evaluationShare = "evaluation_share"
     }
 
     init(algorithm: String, layers: String, batchSize: Int, threads: Int, step: StepTiming, limit: GemmLimit,
          epochBatches: Int, epochSeconds: Double, recordedEpochSeconds: Double, pairs: Int, sampleInterval: Double,
-         recordedRunID: String, recorderCPUShare: Double, recorderOverhead: Double?, undisturbedPairs: Int, fmaPeak: FMAPeak) {
+         recordedRunID: String, recorderCPUShare: Double, recorderOverhead: Double?, undisturbedPairs: Int, fmaPeak: FMAPeak,
+         evaluationSeconds: Double) {
         self.recorderCPUShare = recorderCPUShare
         self.algorithm = algorithm
         self.layers = layers
@@ -81,6 +93,9 @@ public struct TrainingBench: Codable, Sendable {
         self.undisturbedPairs = undisturbedPairs
         self.fmaPeak = fmaPeak
         peakShare = achievedGflops / fmaPeak.gflops
+        epochPeakShare = step.flops * Double(epochBatches) / epochSeconds / 1e9 / fmaPeak.gflops
+        self.evaluationSeconds = evaluationSeconds
+        evaluationShare = evaluationSeconds / (epochSeconds / Double(epochBatches) * 50_000 / Double(batchSize))
     }
 
     /// Runs the whole measurement for one configuration.
@@ -103,6 +118,13 @@ public struct TrainingBench: Codable, Sendable {
             timer.round(steps: (steps + rounds - 1) / rounds, minSeconds: minStepSeconds / Double(rounds))
         }
         let step = timer.result()
+        let evaluation = (0..<2).map { _ in
+            let test = BatchIterator(source: data.test, batchSize: config.batchSize, shuffleSeed: nil, dropLast: false, ledger: ledger)
+            test.startEpoch(1)
+            let start = Monotonic.now()
+            _ = loop.model.evaluate(test)
+            return Monotonic.now() - start
+        }
         let after = FMAPeak.measure(threads: BLAS.threads)
         var one = config
         one.epochs = 1
@@ -114,6 +136,7 @@ public struct TrainingBench: Codable, Sendable {
                              epochSeconds: median(overhead.quietPlainSeconds), recordedEpochSeconds: median(overhead.quietRecordedSeconds),
                              pairs: overhead.plainSeconds.count, sampleInterval: sampleInterval, recordedRunID: overhead.recordedRunIDs.last!,
                              recorderCPUShare: overhead.recorderCPUShare, recorderOverhead: overhead.overhead,
-                             undisturbedPairs: overhead.undisturbedPairs, fmaPeak: before.gflops >= after.gflops ? before : after)
+                             undisturbedPairs: overhead.undisturbedPairs, fmaPeak: before.gflops >= after.gflops ? before : after,
+                             evaluationSeconds: median(evaluation))
     }
 }

@@ -17,7 +17,7 @@ import Training
         "seed": "7", "optimizer": "adam", "lr": "0.01", "momentum": "0.5", "dampening": "0.5", "weight-decay": "0.001",
         "decay-style": "separate", "schedule": "constant", "threads": "1", "label-value": "2", "threshold": "3",
         "negatives": "random", "layer-schedule": "greedy", "peer-normalization": "0", "goodness-from": "1", "head-from": "1",
-        "softmax-head": "no", "eval-every": "2", "validation": "1000", "micro-batch": "50", "checkpoint": "sqrt", "batches": "20", "center-inputs": "yes", "goodness": "min-ssq", "predict": "goodness",
+        "softmax-head": "no", "eval-every": "2", "test-every": "3", "validation": "1000", "micro-batch": "50", "checkpoint": "sqrt", "batches": "20", "center-inputs": "yes", "goodness": "min-ssq", "predict": "goodness",
         "head-lr": "0.2", "head-weight-decay": "0.01", "stack-memory": "0",
     ]
 

@@ -44,14 +44,14 @@ import Tensor
         }
         var pos = overlaid(labels), neg = overlaid(negatives)
         for (l, layer) in net.layers.enumerated() {
-            let w = F64.matrix(layer.weight), b = F64.matrix(layer.bias)[0]
+            let w = F64.weights(layer), b = F64.matrix(layer.bias)[0]
             let theta = Double(Self.widths[l])
             let loss: (F64.Rows) -> Double = { w in
                 F64.ffLoss(F64.dense(pos, w, b, relu: true), positive: true, threshold: theta)
                     + F64.ffLoss(F64.dense(neg, w, b, relu: true), positive: false, threshold: theta)
             }
             let expected = F64.gradient(w, loss)
-            let got = layer.weightGradient.values.map(Double.init)
+            let got = layer.rowMajor(layer.weightGradient).map(Double.init)
             #expect(F64.relativeError(got, expected) <= 1e-4, "layer \(l + 1)")
             let biasLoss: (F64.Rows) -> Double = { bb in
                 F64.ffLoss(F64.dense(pos, w, bb[0], relu: true), positive: true, threshold: theta)
@@ -76,7 +76,7 @@ import Tensor
         var states: [F64.Rows] = []
         var input = F64.normRows(F64.matrix(x).map { row in var row = row; for j in 0..<10 { row[j] = 0.1 }; return row })
         for layer in net.layers {
-            input = F64.normRows(F64.dense(input, F64.matrix(layer.weight), F64.matrix(layer.bias)[0], relu: true))
+            input = F64.normRows(F64.dense(input, F64.weights(layer), F64.matrix(layer.bias)[0], relu: true))
             states.append(input)
         }
         let heads = net.head.map { $0.map(F64.matrix)! }
@@ -116,7 +116,7 @@ import Tensor
         func states(_ overlay: (inout [Double]) -> Void) -> [F64.Rows] {
             var a = F64.normRows(F64.matrix(x).map { row in var row = row; overlay(&row); return row })
             return net.layers.map { layer in
-                let h = F64.dense(a, F64.matrix(layer.weight), F64.matrix(layer.bias)[0], relu: true)
+                let h = F64.dense(a, F64.weights(layer), F64.matrix(layer.bias)[0], relu: true)
                 a = F64.normRows(h)
                 return h
             }
@@ -138,8 +138,33 @@ import Tensor
         func predictions(_ scores: [[Double]]) -> [Int32] { scores.map { row in Int32(row.indices.max { row[$0] < row[$1] }!) } }
         let byGoodness = predictions(goodness), bySoftmax = predictions(logits)
         #expect(Set(byGoodness).count >= 2 && Set(bySoftmax).count > 3) // not one class everywhere
-        byGoodness.withUnsafeBufferPointer { #expect(net.goodnessErrorsForBatch(x, labels: $0.baseAddress!) == 0) }
-        bySoftmax.withUnsafeBufferPointer { #expect(net.softmaxErrorsForBatch(x, labels: $0.baseAddress!) == 0) }
+        byGoodness.withUnsafeBufferPointer { #expect(net.batchErrors(x, labels: $0.baseAddress!).goodness == 0) }
+        bySoftmax.withUnsafeBufferPointer { #expect(net.batchErrors(x, labels: $0.baseAddress!).softmax == 0) }
+    }
+
+    /// Evaluation runs two labels per pass through stacked buffers; one label
+    /// per pass (no stacking memory) must give the same scores to the bit.
+    @Test(arguments: [TrainingConfig.GoodnessKind.maxSSQ, .minSSQ])
+    func stackedEvaluationGivesTheScoresOfOneLabelPerPass(goodness: TrainingConfig.GoodnessKind) throws {
+        var c = Self.config(.ff)
+        c.batchSize = 40
+        c.ff.goodness = goodness
+        func scores(stackMemory: Int) throws -> ([Float], Int) {
+            c.ff.stackMemoryMiB = stackMemory
+            let net = try FFNetwork(config: c, inputSize: 50, widths: [64, 48, 33], classes: 10, ledger: Ledger())
+            #expect(net.stacks != nil || stackMemory == 0)
+            var rng = RNG(seed: 4)
+            let x = Matrix(rows: 40, cols: 50, category: .other, ledger: Ledger())
+            for i in 0..<x.count { x.data[i] = rng.uniformFloat() }
+            let labels = (0..<40).map { Int32($0 % 10) }
+            let errors = labels.withUnsafeBufferPointer { net.batchErrors(x, labels: $0.baseAddress!).goodness }
+            return (net.scores.values, errors)
+        }
+        let (stacked, e1) = try scores(stackMemory: 64)
+        let (single, e2) = try scores(stackMemory: 0)
+        #expect(stacked == single)
+        #expect(e1 == e2)
+        #expect(Set(stacked).count > 300) // real scores, not zeros
     }
 }
 

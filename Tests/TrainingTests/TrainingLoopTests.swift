@@ -103,6 +103,22 @@ final class Recording: TrainingObserver {
         #expect(epochs[0].evalSeconds == 0)
     }
 
+    /// With a validation split, selection reads the validation error every
+    /// epoch; the test set is scored at epochs 1 to N, every Nth and the last.
+    @Test func withAValidationSplitTheTestSetIsScoredOnlyWhereTheProtocolNeedsIt() throws {
+        var c = config(.bp)
+        c.epochs = 7
+        c.testEvery = 2
+        c.validation = 500
+        let (_, epochs) = try run(c)
+        #expect(epochs.map { $0.testError != nil } == [true, true, false, true, false, true, true])
+        #expect(epochs.allSatisfy { $0.validationError != nil })
+        // Without a split the test set is what selection reads: every epoch.
+        c.validation = 0
+        let (_, plain) = try run(c)
+        #expect(plain.allSatisfy { $0.testError != nil })
+    }
+
     @Test func centredInputsSubtractTheTrainingMeanImage() throws {
         let data = try Self.small
         let mean = data.train.meanImage(ledger: Ledger())

@@ -136,10 +136,14 @@ enum Figures {
     /// Test error per epoch per arm: mean over seeds with a 95 % t band.
     static func errorPerEpoch(_ model: ReportModel, unit: ComparisonUnit, styles: ArmStyles) -> Figure? {
         let g = groups(model)
+        var trained = Set<Int>(), scored = Set<Int>()
         let series = g.keys.filter { $0.unit == unit }.sorted().compactMap { key -> Series? in
             var byEpoch: [Int: [Double]] = [:]
             for run in g[key]! {
-                for e in model.epochs[run.id] ?? [] { if let t = e.testError { byEpoch[e.epoch, default: []].append(100 * t) } }
+                for e in model.epochs[run.id] ?? [] {
+                    trained.insert(e.epoch)
+                    if let t = e.testError { byEpoch[e.epoch, default: []].append(100 * t); scored.insert(e.epoch) }
+                }
             }
             let points = byEpoch.keys.sorted().map { epoch -> Point in
                 let v = byEpoch[epoch]!
@@ -150,8 +154,21 @@ enum Figures {
         }
         guard !series.isEmpty else { return nil }
         return Figure(name: "test-error-" + slug(unitTitle(unit)),
-                      caption: "Test error per epoch on \(unitTitle(unit)): mean over seeds with its 95 % t-interval.",
+                      caption: "Test error per epoch on \(unitTitle(unit)): mean over seeds with its 95 % t-interval."
+                        + (scored == trained ? "" : " The test set was scored at epochs \(epochRanges(scored.sorted())) only (the validation split selects epochs; the test set scores the final model and these points)."),
                       chart: Chart(kind: .line, title: shortTitle(unit), xLabel: "epoch", yLabel: "test error (%)", series: series))
+    }
+
+    /// Sorted epochs as ranges: 1–5, 10, 15.
+    static func epochRanges(_ epochs: [Int]) -> String {
+        var parts: [String] = [], i = 0
+        while i < epochs.count {
+            var j = i
+            while j + 1 < epochs.count && epochs[j + 1] == epochs[j] + 1 { j += 1 }
+            parts.append(j - i >= 2 ? "\(epochs[i])–\(epochs[j])" : (i...j).map { String(epochs[$0]) }.joined(separator: ", "))
+            i = j + 1
+        }
+        return parts.joined(separator: ", ")
     }
 
     /// Box plots of every run, per arm, across configurations; y from zero.

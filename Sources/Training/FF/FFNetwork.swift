@@ -102,7 +102,8 @@ public final class FFNetwork: FFModel {
         self.batchSize = config.batchSize
         var initRNG = RNG(seed: config.seed, stream: 1)
         let sizes = [inputSize] + widths
-        layers = widths.indices.map { DenseLayer(inputs: sizes[$0], outputs: widths[$0], rng: &initRNG, ledger: ledger) }
+        // Behind the first layer (whose label rows are read apart), weights are kept packed.
+        layers = widths.indices.map { DenseLayer(inputs: sizes[$0], outputs: widths[$0], rng: &initRNG, packed: $0 > 0, ledger: ledger) }
         let headLayers = widths.indices.map { ff.hasHead && $0 + 1 >= ff.headFromLayer }
         let head = widths.indices.map { headLayers[$0] ? Matrix(rows: widths[$0], cols: classes, category: .weights, ledger: ledger) : nil }
         self.head = head
@@ -240,7 +241,7 @@ public final class FFNetwork: FFModel {
     /// Layer l forward from buffers.input[l]: ReLU into relu[l], normalised into output[l].
     @inline(__always)
     private func forward(_ l: Int) {
-        BLAS.gemm(buffers.input[l], layers[l].weight, into: buffers.relu[l])
+        layers[l].forward(buffers.input[l], into: buffers.relu[l])
         Kernels.addBiasReLU(buffers.relu[l], bias: layers[l].bias)
         Kernels.rmsNormalizeRows(buffers.relu[l], into: buffers.output[l], rms: rowScratch.data)
     }
@@ -342,44 +343,65 @@ public final class FFNetwork: FFModel {
     /// Layer l's weight and bias gradients from its input and dL/dz; with a
     /// learning rate, then the layer's update.
     private func addLayerGradient(_ l: Int, input: Matrix, dz: Matrix, first: Bool, training: Bool, step learningRate: Float?) {
-        optimizers[l].addDenseGradient(input: input, dz: dz, first: first, training: training)
+        optimizers[l].addDenseGradient(layers[l], input: input, dz: dz, first: first, training: training)
         if let learningRate { optimizers[l].stepFromTargets(learningRate: learningRate) }
     }
 
     // MARK: - Evaluation
 
+    /// Both predictions from one image product (see `prepareImageProduct`).
     func batchErrors(_ x: Matrix, labels: UnsafePointer<Int32>) -> (goodness: Int, softmax: Int) {
-        (goodnessErrorsForBatch(x, labels: labels), ff.hasHead ? softmaxErrorsForBatch(x, labels: labels) : 0)
+        buffers.setRows(x.rows)
+        prepareImageProduct(x)
+        return (goodnessErrors(x.rows, labels: labels), ff.hasHead ? softmaxErrors(x.rows, labels: labels) : 0)
     }
 
-    /// Accumulated goodness, one pass per label, all from one image
-    /// product (see `prepareImageProduct`).
-    func goodnessErrorsForBatch(_ x: Matrix, labels: UnsafePointer<Int32>) -> Int {
-        let n = x.rows
-        buffers.setRows(n)
+    /// Accumulated goodness, one pass per label. With stacked buffers a
+    /// full batch runs two labels at once, as one product of twice the rows
+    /// (the rows of a product do not change each other's values).
+    private func goodnessErrors(_ n: Int, labels: UnsafePointer<Int32>) -> Int {
         scores.setRows(n)
-        prepareImageProduct(x)
         scores.fill(0)
-        for c in 0..<classes {
-            pass(.label(c)) { l in accumulateGoodness(layer: l, column: c) }
+        var c = 0
+        if let stacks, n == batchSize {
+            buffers.setRows(2 * n)
+            while c + 1 < classes {
+                for l in layers.indices {
+                    if l == 0 {
+                        firstLayerReLU(.label(c), into: stacks.positive.relu[0])
+                        firstLayerReLU(.label(c + 1), into: stacks.negative.relu[0])
+                        Kernels.rmsNormalizeRows(buffers.relu[0], into: buffers.output[0], rms: rowScratch.data)
+                    } else {
+                        forward(l)
+                    }
+                    accumulateGoodness(layer: l, columns: [c, c + 1], rows: n)
+                }
+                c += 2
+            }
+            buffers.setRows(n)
+        }
+        for label in c..<classes {
+            pass(.label(label)) { l in accumulateGoodness(layer: l, columns: [label], rows: n) }
         }
         return Kernels.misclassified(scores, labels: labels)
     }
 
-    private func accumulateGoodness(layer l: Int, column c: Int) {
+    /// Layer l's goodness of each label's rows (`columns`, `rows` rows each, stacked) into their score columns.
+    private func accumulateGoodness(layer l: Int, columns: [Int], rows n: Int) {
         guard l + 1 >= ff.goodnessFromLayer else { return }
         let h = buffers.relu[l], g = rowScratch.row(1)
         Kernels.rowSumOfSquares(h, into: g)
         // min-ssq predicts the label of least goodness: the highest score of -goodness.
-        if ff.minSSQ { for r in 0..<h.rows { scores[r, c] -= g[r] } } else { for r in 0..<h.rows { scores[r, c] += g[r] } }
+        let sign: Float = ff.minSSQ ? -1 : 1
+        for (i, c) in columns.enumerated() {
+            for r in 0..<n { scores[r, c] += sign * g[i * n + r] }
+        }
     }
 
     /// One pass with the neutral label through the softmax head.
-    func softmaxErrorsForBatch(_ x: Matrix, labels: UnsafePointer<Int32>) -> Int {
-        let n = x.rows
+    private func softmaxErrors(_ n: Int, labels: UnsafePointer<Int32>) -> Int {
         buffers.setRows(n)
         logits.setRows(n)
-        prepareImageProduct(x)
         logits.fill(0)
         pass(.neutral) { l in
             if let s = head[l] { BLAS.gemm(buffers.output[l], s, into: logits, beta: 1) }

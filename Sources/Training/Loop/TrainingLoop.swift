@@ -2,7 +2,8 @@ import Datasets
 import Tensor
 
 /// Runs epochs of a model over a data set: shuffled fixed-size training
-/// batches, then a timed evaluation on the test set, reporting through an
+/// batches, then a timed evaluation (the validation split, and the test set
+/// where `TrainingConfig.scoresTestSet` asks for it), reporting through an
 /// observer. Training time excludes evaluation.
 public final class TrainingLoop {
     public let config: TrainingConfig
@@ -122,8 +123,10 @@ public final class TrainingLoop {
                     validation.startEpoch(epoch)
                     validationError = model.evaluate(validation).errorRate
                 }
-                test.startEpoch(epoch)
-                evaluation = model.evaluate(test)
+                if validation == nil || config.scoresTestSet(epoch: epoch) {
+                    test.startEpoch(epoch)
+                    evaluation = model.evaluate(test)
+                }
                 evalSeconds = Monotonic.now() - evalStart
             }
 

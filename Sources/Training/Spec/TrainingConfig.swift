@@ -154,6 +154,14 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
     /// Evaluate on the test set every this many epochs (and always after the
     /// last); nil means every epoch. Skipped epochs have no test error.
     public var evalEvery: Int?
+    /// With a validation split, an evaluated epoch scores the test set only
+    /// where the protocol needs it: epochs 1 to N, every Nth, and the last
+    /// (the final model, and the points of the report's test-error curves);
+    /// N is this, nil meaning `defaultTestEvery`. Selection reads the
+    /// validation error, so it loses nothing. Without a split, every
+    /// evaluated epoch scores the test set.
+    public var testEvery: Int?
+    public static let defaultTestEvery = 5
     /// Training images held out as a validation split (stratified, with a
     /// fixed seed shared by every run); nil or 0: none. Selection (best
     /// epoch, time to target) reads the validation error.
@@ -203,6 +211,7 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
         case algorithm, layers, epochs, seed, optimizer, schedule, ff, preset, threads, validation
         case batchSize = "batch_size"
         case evalEvery = "eval_every"
+        case testEvery = "test_every"
         case microBatch = "micro_batch"
         case checkpoint
         case batchesPerEpoch = "batches_per_epoch"
@@ -211,6 +220,12 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
     /// Whether a 1-based epoch ends with a test-set evaluation.
     public func evaluates(epoch: Int) -> Bool {
         epoch == epochs || epoch % max(evalEvery ?? 1, 1) == 0
+    }
+
+    /// Whether an evaluated epoch of a run with a validation split also scores the test set.
+    public func scoresTestSet(epoch: Int) -> Bool {
+        let n = max(testEvery ?? Self.defaultTestEvery, 1)
+        return epoch == epochs || epoch <= n || epoch % n == 0
     }
 
     /// Multiplier on the learning rate for a 1-based epoch.
