@@ -30,9 +30,7 @@ let package = Package(
         .target(name: "CLocal", exclude: ["local_kernels.h"]),
         // The one seeded generator every module draws from.
         .target(name: "SplitMix"),
-        // Products with weights kept packed, chosen at run time by CPU features.
-        .target(name: "CGemm", exclude: ["gemm_kernels.h"]),
-        .target(name: "Tensor", dependencies: ["CBLAS", "CGemm", "SplitMix"]),
+        .target(name: "Tensor", dependencies: ["CBLAS", "SplitMix"]),
         .target(name: "Datasets", dependencies: ["Tensor", "CZlib"]),
         .target(name: "Training", dependencies: ["Tensor", "Datasets", "Exports", "CLocal"]),
         .target(name: "RunStore", dependencies: ["SplitMix", .product(name: "GRDB", package: "GRDB.swift")]),

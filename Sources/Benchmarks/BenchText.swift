@@ -6,18 +6,18 @@ extension TrainingBench {
     public var text: String {
         let pct = { (x: Double) in String(format: "%.1f %%", 100 * x) }
         var lines = ["\(algorithm) \(layers), batch \(batchSize), \(threads) BLAS thread(s), MNIST"]
-        lines.append(String(format: "  step %.4f s (mean of all %d steps %.4f s), %.2f GFLOP: %.1f GFLOP/s; the products alone at these %d shapes %.1f GFLOP/s; efficiency %@",
+        lines.append(String(format: "  step %.4f s (mean of all %d steps %.4f s), %.2f GFLOP: %.1f GFLOP/s; sgemm alone at these %d shapes %.1f GFLOP/s; efficiency %@",
                             step.stepSeconds, step.steps, step.meanStepSeconds, step.flops / 1e9, achievedGflops,
                             limit.shapes.count, limit.gflops, pct(efficiency)))
         lines.append(String(format: "  FMA peak at %d thread(s) %.1f GFLOP/s (%@): the step at %@ of it",
                             fmaPeak.threads, fmaPeak.gflops, fmaPeak.instructionSet, pct(peakShare)))
-        // The step's time: the kernels (sgemm's at its large-shape speed, the packed ones whole), sgemm's packing and overhead, and the rest.
+        // The step's time: sgemm's kernel (at its large-shape speed), sgemm's packing and overhead, and the rest.
         let kernel = min(limit.kernelSeconds, step.gemmSeconds)
-        lines.append(String(format: "  step split: kernel %.1f ms, packing and call overhead %.1f ms, outside the products %.1f ms (%@ / %@ / %@)",
+        lines.append(String(format: "  step split: kernel %.1f ms, packing and call overhead %.1f ms, outside sgemm %.1f ms (%@ / %@ / %@)",
                             1000 * kernel, 1000 * (step.gemmSeconds - kernel), 1000 * (step.stepSeconds - step.gemmSeconds),
                             pct(kernel / step.stepSeconds), pct((step.gemmSeconds - kernel) / step.stepSeconds),
                             pct(step.outsideGemmShare)))
-        lines.append("  time outside the products: \(pct(step.outsideGemmShare)) of the step; "
+        lines.append("  time outside sgemm: \(pct(step.outsideGemmShare)) of the step; "
                      + "ledger allocations after the first step: \(step.allocationsAfterFirstStep)")
         let overhead = recorderOverhead.map { String(format: "recorder overhead %+.2f %% (%d of %d pairs undisturbed)", 100 * $0, undisturbedPairs, pairs) }
             ?? "recorder overhead not reported: the machine disturbed every one of \(pairs) pairs"
@@ -32,11 +32,11 @@ extension TrainingBench {
     }
 
     public static func summary(_ results: [TrainingBench]) -> String {
-        var lines = ["", "config                     step s   GFLOP/s  alone GFLOP/s  efficiency  outside GEMM  epoch s  epoch/peak  recorder  recorder CPU"]
+        var lines = ["", "config                     step s   GFLOP/s  sgemm GFLOP/s  efficiency  outside sgemm  epoch s  epoch/peak  recorder  recorder CPU"]
         for r in results {
             let name = "\(r.algorithm) \(r.layers) b\(r.batchSize)".padding(toLength: 25, withPad: " ", startingAt: 0)
             let overhead = r.recorderOverhead.map { String(format: "%+7.2f%%", 100 * $0) } ?? "disturbed"
-            lines.append(String(format: "%@  %7.4f  %8.1f  %13.1f  %9.1f%%  %11.1f%%  %7.2f  %9.1f%%  %@  %11.2f%%", name, r.step.stepSeconds,
+            lines.append(String(format: "%@  %7.4f  %8.1f  %13.1f  %9.1f%%  %12.1f%%  %7.2f  %9.1f%%  %@  %11.2f%%", name, r.step.stepSeconds,
                                 r.achievedGflops, r.limit.gflops, 100 * r.efficiency, 100 * r.step.outsideGemmShare,
                                 r.epochSeconds, 100 * r.epochPeakShare, overhead, 100 * r.recorderCPUShare))
         }

@@ -1,8 +1,8 @@
 import Tensor
 
-/// What the products reach on a list of GEMM calls (OpenBLAS's, or the
-/// packed kernels' for layers with packed weights): each distinct shape is
-/// timed alone, on its own operands, and the calls' times are summed. A training step that ran only these products back to back could
+/// What OpenBLAS itself reaches on a list of GEMM calls: each distinct
+/// shape is timed alone, on its own operands, and the calls' times are
+/// summed. A training step that ran only these products back to back could
 /// go no faster, so this is the limit a trainer's time is measured against.
 public struct GemmLimit: Codable, Sendable {
     public struct ShapeTime: Codable, Sendable {
@@ -75,10 +75,7 @@ public struct GemmLimit: Codable, Sendable {
             afterEachRound()
         }
         let shapes = order.indices.map { ShapeTime(shape: order[$0], callsPerStep: counts[order[$0]]!, secondsPerCall: best[$0]) }
-        // Products with packed weights pack nothing: all of their time is the kernel's.
-        let kernel = order.indices.reduce(0.0) { total, i in
-            let shape = order[i]
-            if shape.packed { return total + Double(counts[shape]!) * best[i] }
+        let kernel = order.reduce(0.0) { total, shape in
             let g = grown(shape), t = time(g, minSeconds: minSeconds / Double(rounds))
             return total + Double(counts[shape]!) * shape.flops * t / g.flops
         }
@@ -95,13 +92,7 @@ public struct GemmLimit: Codable, Sendable {
         var rng = RNG(seed: 7)
         rng.fillNormal(a, std: 1)
         rng.fillNormal(b, std: 1)
-        let call: () -> Void
-        switch (s.packed, s.transposeA, s.transposeB) {
-        case (true, false, false): call = { PackedGemm.forward(a, b, into: c) }
-        case (true, true, _): call = { PackedGemm.weightGradient(a, b, into: c, alpha: 1, beta: 0) }
-        case (true, false, true): call = { PackedGemm.inputGradient(a, b, into: c) }
-        default: call = { BLAS.gemm(a, transposeA: s.transposeA, b, transposeB: s.transposeB, into: c) }
-        }
+        let call = { BLAS.gemm(a, transposeA: s.transposeA, b, transposeB: s.transposeB, into: c) }
         call()
         var times: [Double] = []
         let start = Monotonic.now()

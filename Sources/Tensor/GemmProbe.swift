@@ -6,36 +6,24 @@ public struct GemmShape: Hashable, Codable, Sendable, CustomStringConvertible {
     public var transposeA: Bool
     public var transposeB: Bool
     public var m: Int, n: Int, k: Int
-    /// A product with packed weights (`PackedGemm`), not `cblas_sgemm`:
-    /// the weights are B (forward, and transposed for the gradient below)
-    /// or the output C (weight gradient, A transposed).
-    public var packed: Bool
 
-    public init(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, packed: Bool = false) {
+    public init(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int) {
         self.transposeA = transposeA
         self.transposeB = transposeB
         self.m = m
         self.n = n
         self.k = k
-        self.packed = packed
-    }
-
-    public init(from decoder: Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        self.init(transposeA: try c.decode(Bool.self, forKey: .transposeA), transposeB: try c.decode(Bool.self, forKey: .transposeB),
-                  m: try c.decode(Int.self, forKey: .m), n: try c.decode(Int.self, forKey: .n), k: try c.decode(Int.self, forKey: .k),
-                  packed: try c.decodeIfPresent(Bool.self, forKey: .packed) ?? false)
     }
 
     /// Multiply-adds count twice, as BLAS benchmarks do.
     public var flops: Double { 2 * Double(m) * Double(n) * Double(k) }
 
     public var description: String {
-        "\(m)x\(k)\(transposeA ? "ᵀ" : "")·\(k)x\(n)\(transposeB ? "ᵀ" : "")\(packed ? " packed" : "")"
+        "\(m)x\(k)\(transposeA ? "ᵀ" : "")·\(k)x\(n)\(transposeB ? "ᵀ" : "")"
     }
 
     enum CodingKeys: String, CodingKey {
-        case m, n, k, packed
+        case m, n, k
         case transposeA = "transpose_a"
         case transposeB = "transpose_b"
     }

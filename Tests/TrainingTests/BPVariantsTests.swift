@@ -46,7 +46,7 @@ import Tensor
         let n = Self.net(Self.config(batch: 4, micro: micro, checkpoint: checkpoint))
         let (x, labels) = Self.data(batch: 4, seed: 4)
         _ = labels.withUnsafeBufferPointer { n.computeGradients(x, labels: $0.baseAddress!) }
-        let ws = n.layers.map { F64.weights($0) }, bs = n.layers.map { F64.matrix($0.bias)[0] }
+        let ws = n.layers.map { F64.matrix($0.weight) }, bs = n.layers.map { F64.matrix($0.bias)[0] }
         let y = labels.map(Int.init)
         func loss(_ ws: [F64.Rows], _ bs: [[Double]]) -> Double {
             var a = F64.matrix(x)
@@ -55,7 +55,7 @@ import Tensor
         }
         for l in ws.indices {
             let expected = F64.gradient(ws[l]) { w in var all = ws; all[l] = w; return loss(all, bs) }
-            #expect(F64.relativeError(n.layers[l].rowMajor(n.layers[l].weightGradient).map(Double.init), expected) <= 1e-4, "layer \(l + 1)")
+            #expect(F64.relativeError(n.layers[l].weightGradient.values.map(Double.init), expected) <= 1e-4, "layer \(l + 1)")
             let expectedBias = F64.gradient([bs[l]]) { b in var all = bs; all[l] = b[0]; return loss(ws, all) }
             #expect(F64.relativeError(n.layers[l].biasGradient.values.map(Double.init), expectedBias) <= 1e-4, "bias \(l + 1)")
         }

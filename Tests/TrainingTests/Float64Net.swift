@@ -19,12 +19,6 @@ enum F64 {
         (0..<m.rows).map { r in (0..<m.cols).map { Double(m[r, $0]) } }
     }
 
-    /// A dense layer's weights in row-major order, whatever their layout.
-    static func weights(_ layer: DenseLayer) -> Rows {
-        let v = layer.rowMajor(layer.weight)
-        return (0..<layer.inputs).map { r in (0..<layer.outputs).map { Double(v[r * layer.outputs + $0]) } }
-    }
-
     static func normRows(_ x: Rows) -> Rows {
         x.map { row in
             let rms = (row.reduce(0) { $0 + $1 * $1 } / Double(row.count)).squareRoot()

@@ -44,14 +44,14 @@ import Tensor
         }
         var pos = overlaid(labels), neg = overlaid(negatives)
         for (l, layer) in net.layers.enumerated() {
-            let w = F64.weights(layer), b = F64.matrix(layer.bias)[0]
+            let w = F64.matrix(layer.weight), b = F64.matrix(layer.bias)[0]
             let theta = Double(Self.widths[l])
             let loss: (F64.Rows) -> Double = { w in
                 F64.ffLoss(F64.dense(pos, w, b, relu: true), positive: true, threshold: theta)
                     + F64.ffLoss(F64.dense(neg, w, b, relu: true), positive: false, threshold: theta)
             }
             let expected = F64.gradient(w, loss)
-            let got = layer.rowMajor(layer.weightGradient).map(Double.init)
+            let got = layer.weightGradient.values.map(Double.init)
             #expect(F64.relativeError(got, expected) <= 1e-4, "layer \(l + 1)")
             let biasLoss: (F64.Rows) -> Double = { bb in
                 F64.ffLoss(F64.dense(pos, w, bb[0], relu: true), positive: true, threshold: theta)
@@ -76,7 +76,7 @@ import Tensor
         var states: [F64.Rows] = []
         var input = F64.normRows(F64.matrix(x).map { row in var row = row; for j in 0..<10 { row[j] = 0.1 }; return row })
         for layer in net.layers {
-            input = F64.normRows(F64.dense(input, F64.weights(layer), F64.matrix(layer.bias)[0], relu: true))
+            input = F64.normRows(F64.dense(input, F64.matrix(layer.weight), F64.matrix(layer.bias)[0], relu: true))
             states.append(input)
         }
         let heads = net.head.map { $0.map(F64.matrix)! }
@@ -116,7 +116,7 @@ import Tensor
         func states(_ overlay: (inout [Double]) -> Void) -> [F64.Rows] {
             var a = F64.normRows(F64.matrix(x).map { row in var row = row; overlay(&row); return row })
             return net.layers.map { layer in
-                let h = F64.dense(a, F64.weights(layer), F64.matrix(layer.bias)[0], relu: true)
+                let h = F64.dense(a, F64.matrix(layer.weight), F64.matrix(layer.bias)[0], relu: true)
                 a = F64.normRows(h)
                 return h
             }

@@ -104,19 +104,38 @@ final class Recording: TrainingObserver {
     }
 
     /// With a validation split, selection reads the validation error every
-    /// epoch; the test set is scored at epochs 1 to N, every Nth and the last.
+    /// epoch; the test set is scored at the first epoch, every Nth and the last.
     @Test func withAValidationSplitTheTestSetIsScoredOnlyWhereTheProtocolNeedsIt() throws {
         var c = config(.bp)
         c.epochs = 7
-        c.testEvery = 2
+        c.testEvery = 3
         c.validation = 500
         let (_, epochs) = try run(c)
-        #expect(epochs.map { $0.testError != nil } == [true, true, false, true, false, true, true])
+        #expect(epochs.map { $0.testError != nil } == [true, false, true, false, false, true, true])
         #expect(epochs.allSatisfy { $0.validationError != nil })
         // Without a split the test set is what selection reads: every epoch.
         c.validation = 0
         let (_, plain) = try run(c)
         #expect(plain.allSatisfy { $0.testError != nil })
+    }
+
+    /// Selection needs only the error the run is judged by; FF then skips its
+    /// other prediction, and the judged error is the full evaluation's.
+    @Test(arguments: [TrainingConfig.Prediction.goodness, .softmax])
+    func selectionScoresOnlyThePredictionTheRunIsJudgedBy(prediction: TrainingConfig.Prediction) throws {
+        var c = config(.ff)
+        c.epochs = 1
+        c.ff.prediction = prediction
+        let data = try Self.small
+        let loop = try TrainingLoop(config: c, data: data, ledger: Ledger())
+        _ = loop.run()
+        let batches = BatchIterator(source: data.test, batchSize: c.batchSize, shuffleSeed: nil, dropLast: false, ledger: Ledger())
+        batches.startEpoch(1)
+        let full = loop.model.evaluate(batches)
+        batches.startEpoch(2)
+        let selection = loop.model.evaluateSelection(batches)
+        #expect(selection.errorRate == full.errorRate && full.errorRate != nil)
+        #expect(prediction == .goodness ? selection.softmaxErrorRate == nil : selection.goodnessErrorRate == nil)
     }
 
     @Test func centredInputsSubtractTheTrainingMeanImage() throws {

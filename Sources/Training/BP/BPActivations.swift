@@ -68,7 +68,7 @@ final class BPActivations {
         let s = l / k
         var input = s == 0 ? x : output(s * k - 1)
         for j in (s * k)..<min((s + 1) * k, widths.count) where kept[j] == nil {
-            layers[j].forward(input, into: output(j))
+            BLAS.gemm(input, layers[j].weight, into: output(j))
             Kernels.addBiasReLU(output(j), bias: layers[j].bias)
             input = output(j)
         }

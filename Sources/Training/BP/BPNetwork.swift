@@ -34,10 +34,7 @@ public final class BPNetwork: Model {
         self.classes = classes
         var rng = RNG(seed: config.seed, stream: 1)
         let sizes = [inputSize] + widths + [classes]
-        // The hidden layers behind the first keep their weights packed, as FF's do.
-        layers = (0..<sizes.count - 1).map {
-            DenseLayer(inputs: sizes[$0], outputs: sizes[$0 + 1], rng: &rng, packed: $0 > 0 && $0 < widths.count, ledger: ledger)
-        }
+        layers = (0..<sizes.count - 1).map { DenseLayer(inputs: sizes[$0], outputs: sizes[$0 + 1], rng: &rng, ledger: ledger) }
         optimizers = layers.map { config.optimizer.make($0.parameters, ledger: ledger) }
         let b = config.activationRows
         rows = b
@@ -69,7 +66,7 @@ public final class BPNetwork: Model {
         var input = x
         for l in widths.indices {
             let out = activations.output(l)
-            layers[l].forward(input, into: out)
+            BLAS.gemm(input, layers[l].weight, into: out)
             Kernels.addBiasReLU(out, bias: layers[l].bias)
             input = out
         }
@@ -133,11 +130,11 @@ public final class BPNetwork: Model {
             if l > 0 {
                 activations.ensure(l - 1, input: x, layers: layers)
                 let below = gradientViews[l - 1]
-                layers[l].inputGradient(dz, into: below)
+                BLAS.gemm(dz, layers[l].weight, transposeB: true, into: below)
                 Kernels.reluBackward(below, activation: activations.output(l - 1))
             }
             let input = l == 0 ? x : activations.output(l - 1)
-            optimizers[l].addDenseGradient(layers[l], input: input, dz: dz, first: first, training: training ?? (learningRate != nil))
+            optimizers[l].addDenseGradient(input: input, dz: dz, first: first, training: training ?? (learningRate != nil))
             if let learningRate { optimizers[l].stepFromTargets(learningRate: learningRate) }
         }
         return BatchStats(loss: loss, errors: b - correct, count: b)

@@ -60,9 +60,9 @@ public enum FirstStep {
         }
         func parameters(_ stage: String) throws {
             for t in trained(loop.model) {
-                try put("\(stage)/\(t.name)", t.values(t.value), t.shape)
+                try put("\(stage)/\(t.name)", t.value.values, t.shape)
                 // The momentum state after the step is the (smoothed) gradient: compared directly, not through a tiny weight change.
-                if stage == "after", let sgd = t.optimizer as? SGD { try put("momentum/\(t.name)", t.values(sgd.momentumState[t.index]), t.shape) }
+                if stage == "after", let sgd = t.optimizer as? SGD { try put("momentum/\(t.name)", sgd.momentumState[t.index].values, t.shape) }
             }
             let peer = (loop.model as? FFNetwork)?.peer ?? (loop.model as? LocalFFNetwork)?.peer
             for (l, m) in (peer?.means ?? []).enumerated() { try put("\(stage)/peer\(l + 1)", m.values, [m.cols]) }
@@ -99,11 +99,6 @@ extension FirstStep {
     /// and the optimizer (with the index among its parameters) that updates it.
     struct Trained {
         let name: String, value: Matrix, shape: [Int], optimizer: Optimizer, index: Int
-        /// The dense layer whose weights these are, read through it (they may be packed).
-        var layer: DenseLayer? = nil
-
-        /// `value`, or a state of it, in row-major order.
-        func values(_ m: Matrix) -> [Float] { layer?.rowMajor(m) ?? m.values }
     }
 
     /// Every trained tensor of a model, in the names the ports use: layerN
@@ -112,7 +107,7 @@ extension FirstStep {
     /// (locally connected) and head layers.
     static func trained(_ model: Model) -> [Trained] {
         func dense(_ l: Int, _ d: DenseLayer, _ o: Optimizer) -> [Trained] {
-            [Trained(name: "layer\(l + 1).weight", value: d.weight, shape: [d.inputs, d.outputs], optimizer: o, index: 0, layer: d),
+            [Trained(name: "layer\(l + 1).weight", value: d.weight, shape: [d.inputs, d.outputs], optimizer: o, index: 0),
              Trained(name: "layer\(l + 1).bias", value: d.bias, shape: [d.outputs], optimizer: o, index: 1)]
         }
         func local(_ l: Int, _ d: LocalLayer, _ o: Optimizer) -> [Trained] {

@@ -11,8 +11,9 @@ protocol FFModel: Model {
     var headOptimizer: Optimizer { get }
     /// The batch's streams; with a learning rate each trained layer is updated as its streams leave it.
     func gradients(_ x: Matrix, labels: UnsafePointer<Int32>, learningRate: Float?) -> BatchStats
-    /// Misclassified rows of one batch: by goodness, and by the softmax head (0 without one).
-    func batchErrors(_ x: Matrix, labels: UnsafePointer<Int32>) -> (goodness: Int, softmax: Int)
+    /// Misclassified rows of one batch by goodness and by the softmax head,
+    /// each only when asked for (0 otherwise, and without a head).
+    func batchErrors(_ x: Matrix, labels: UnsafePointer<Int32>, goodness: Bool, softmax: Bool) -> (goodness: Int, softmax: Int)
 }
 
 extension FFModel {
@@ -28,14 +29,19 @@ extension FFModel {
         gradients(x, labels: labels, learningRate: nil)
     }
 
-    public func evaluate(_ batches: BatchIterator) -> Evaluation {
+    public func evaluate(_ batches: BatchIterator) -> Evaluation { evaluate(batches, both: true) }
+
+    public func evaluateSelection(_ batches: BatchIterator) -> Evaluation { evaluate(batches, both: false) }
+
+    private func evaluate(_ batches: BatchIterator, both: Bool) -> Evaluation {
+        let byGoodness = both || ff.prediction == .goodness, bySoftmax = ff.hasHead && (both || ff.prediction == .softmax)
         var goodnessErrors = 0, softmaxErrors = 0, total = 0
         while let n = batches.next() {
-            let e = batchErrors(batches.x, labels: batches.labels)
+            let e = batchErrors(batches.x, labels: batches.labels, goodness: byGoodness, softmax: bySoftmax)
             (goodnessErrors, softmaxErrors, total) = (goodnessErrors + e.goodness, softmaxErrors + e.softmax, total + n)
         }
-        let g = Double(goodnessErrors) / Double(max(total, 1))
-        let s = ff.hasHead ? Double(softmaxErrors) / Double(max(total, 1)) : nil
+        let g = byGoodness ? Double(goodnessErrors) / Double(max(total, 1)) : nil
+        let s = bySoftmax ? Double(softmaxErrors) / Double(max(total, 1)) : nil
         return Evaluation(errorRate: ff.prediction == .goodness ? g : s, goodnessErrorRate: g, softmaxErrorRate: s)
     }
 }

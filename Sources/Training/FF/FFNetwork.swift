@@ -102,8 +102,7 @@ public final class FFNetwork: FFModel {
         self.batchSize = config.batchSize
         var initRNG = RNG(seed: config.seed, stream: 1)
         let sizes = [inputSize] + widths
-        // Behind the first layer (whose label rows are read apart), weights are kept packed.
-        layers = widths.indices.map { DenseLayer(inputs: sizes[$0], outputs: widths[$0], rng: &initRNG, packed: $0 > 0, ledger: ledger) }
+        layers = widths.indices.map { DenseLayer(inputs: sizes[$0], outputs: widths[$0], rng: &initRNG, ledger: ledger) }
         let headLayers = widths.indices.map { ff.hasHead && $0 + 1 >= ff.headFromLayer }
         let head = widths.indices.map { headLayers[$0] ? Matrix(rows: widths[$0], cols: classes, category: .weights, ledger: ledger) : nil }
         self.head = head
@@ -241,7 +240,7 @@ public final class FFNetwork: FFModel {
     /// Layer l forward from buffers.input[l]: ReLU into relu[l], normalised into output[l].
     @inline(__always)
     private func forward(_ l: Int) {
-        layers[l].forward(buffers.input[l], into: buffers.relu[l])
+        BLAS.gemm(buffers.input[l], layers[l].weight, into: buffers.relu[l])
         Kernels.addBiasReLU(buffers.relu[l], bias: layers[l].bias)
         Kernels.rmsNormalizeRows(buffers.relu[l], into: buffers.output[l], rms: rowScratch.data)
     }
@@ -343,17 +342,18 @@ public final class FFNetwork: FFModel {
     /// Layer l's weight and bias gradients from its input and dL/dz; with a
     /// learning rate, then the layer's update.
     private func addLayerGradient(_ l: Int, input: Matrix, dz: Matrix, first: Bool, training: Bool, step learningRate: Float?) {
-        optimizers[l].addDenseGradient(layers[l], input: input, dz: dz, first: first, training: training)
+        optimizers[l].addDenseGradient(input: input, dz: dz, first: first, training: training)
         if let learningRate { optimizers[l].stepFromTargets(learningRate: learningRate) }
     }
 
     // MARK: - Evaluation
 
     /// Both predictions from one image product (see `prepareImageProduct`).
-    func batchErrors(_ x: Matrix, labels: UnsafePointer<Int32>) -> (goodness: Int, softmax: Int) {
+    func batchErrors(_ x: Matrix, labels: UnsafePointer<Int32>, goodness: Bool = true, softmax: Bool = true) -> (goodness: Int, softmax: Int) {
         buffers.setRows(x.rows)
         prepareImageProduct(x)
-        return (goodnessErrors(x.rows, labels: labels), ff.hasHead ? softmaxErrors(x.rows, labels: labels) : 0)
+        return (goodness ? goodnessErrors(x.rows, labels: labels) : 0,
+                softmax && ff.hasHead ? softmaxErrors(x.rows, labels: labels) : 0)
     }
 
     /// Accumulated goodness, one pass per label. With stacked buffers a

@@ -90,7 +90,7 @@ public final class LocalBPNetwork: Model {
         let dzTop = gradient(top, rows: b)
         BLAS.gemm(logitGradient, output.weight, transposeB: true, into: dzTop)
         Kernels.reluBackward(dzTop, activation: relu[top])
-        optimizers[layers.count].addDenseGradient(output, input: relu[top], dz: logitGradient, first: true, training: training)
+        optimizers[layers.count].addDenseGradient(input: relu[top], dz: logitGradient, first: true, training: training)
         if let learningRate { optimizers[layers.count].stepFromTargets(learningRate: learningRate) }
         for l in stride(from: top, through: 0, by: -1) {
             let dz = gradient(l, rows: b)

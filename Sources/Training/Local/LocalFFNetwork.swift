@@ -229,9 +229,9 @@ public final class LocalFFNetwork: FFModel {
 
     // MARK: - Evaluation
 
-    func batchErrors(_ x: Matrix, labels: UnsafePointer<Int32>) -> (goodness: Int, softmax: Int) {
+    func batchErrors(_ x: Matrix, labels: UnsafePointer<Int32>, goodness: Bool = true, softmax: Bool = true) -> (goodness: Int, softmax: Int) {
         prepare(x)
-        return (goodnessErrorsForBatch(labels: labels), ff.hasHead ? softmaxErrorsForBatch(labels: labels) : 0)
+        return (goodness ? goodnessErrorsForBatch(labels: labels) : 0, softmax && ff.hasHead ? softmaxErrorsForBatch(labels: labels) : 0)
     }
 
     /// Accumulated goodness, one pass per label, from the batch's shared image term.

@@ -30,4 +30,11 @@ public protocol Model: AnyObject {
     func beginEpoch(_ epoch: Int)
     func trainBatch(_ x: Matrix, labels: UnsafePointer<Int32>, learningRateScale: Float) -> BatchStats
     func evaluate(_ batches: BatchIterator) -> Evaluation
+    /// Only the error the run is judged by (`errorRate`): what selecting an
+    /// epoch on the validation split needs. FF skips its other prediction.
+    func evaluateSelection(_ batches: BatchIterator) -> Evaluation
+}
+
+extension Model {
+    public func evaluateSelection(_ batches: BatchIterator) -> Evaluation { evaluate(batches) }
 }

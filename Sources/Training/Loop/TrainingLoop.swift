@@ -121,7 +121,7 @@ public final class TrainingLoop {
                 let evalStart = Monotonic.now()
                 if let validation {
                     validation.startEpoch(epoch)
-                    validationError = model.evaluate(validation).errorRate
+                    validationError = model.evaluateSelection(validation).errorRate
                 }
                 if validation == nil || config.scoresTestSet(epoch: epoch) {
                     test.startEpoch(epoch)

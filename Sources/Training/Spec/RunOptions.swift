@@ -109,7 +109,7 @@ public enum RunOptions {
         Option(name: "eval-every", value: "N", help: "Evaluate every N epochs and after the last, 1 to 100000 (default 1: every epoch).") { s, v throws(TrainingError) in
             s.config.evalEvery = try int("eval-every", v, 1...100_000)
         },
-        Option(name: "test-every", value: "N", help: "With a validation split, score the test set at epochs 1 to N, every Nth and the last, 1 to 100000 (default 5; 1: every evaluated epoch). Selection reads the validation split.") { s, v throws(TrainingError) in
+        Option(name: "test-every", value: "N", help: "With a validation split, score the test set at the first epoch, every Nth and the last, 1 to 100000 (default 10; 1: every evaluated epoch). Selection reads the validation split.") { s, v throws(TrainingError) in
             s.config.testEvery = try int("test-every", v, 1...100_000)
         },
         Option(name: "validation", value: "N", help: "Training images held out as a validation split for selection (stratified, fixed seed; default 10000 for mnist and fashion-mnist, 5000 for cifar10; 0: none, and selection then reads the test set).") { s, v throws(TrainingError) in

@@ -155,13 +155,13 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
     /// last); nil means every epoch. Skipped epochs have no test error.
     public var evalEvery: Int?
     /// With a validation split, an evaluated epoch scores the test set only
-    /// where the protocol needs it: epochs 1 to N, every Nth, and the last
+    /// where the protocol needs it: the first epoch, every Nth, and the last
     /// (the final model, and the points of the report's test-error curves);
     /// N is this, nil meaning `defaultTestEvery`. Selection reads the
     /// validation error, so it loses nothing. Without a split, every
     /// evaluated epoch scores the test set.
     public var testEvery: Int?
-    public static let defaultTestEvery = 5
+    public static let defaultTestEvery = 10
     /// Training images held out as a validation split (stratified, with a
     /// fixed seed shared by every run); nil or 0: none. Selection (best
     /// epoch, time to target) reads the validation error.
@@ -225,7 +225,7 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
     /// Whether an evaluated epoch of a run with a validation split also scores the test set.
     public func scoresTestSet(epoch: Int) -> Bool {
         let n = max(testEvery ?? Self.defaultTestEvery, 1)
-        return epoch == epochs || epoch <= n || epoch % n == 0
+        return epoch == epochs || epoch == 1 || epoch % n == 0
     }
 
     /// Multiplier on the learning rate for a 1-based epoch.
