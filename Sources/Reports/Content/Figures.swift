@@ -159,16 +159,16 @@ enum Figures {
                       chart: Chart(kind: .line, title: shortTitle(unit), xLabel: "epoch", yLabel: "test error (%)", series: series))
     }
 
-    /// Sorted epochs as ranges: 1–5, 10, 15.
+    /// Sorted epochs as ranges: 1–5, 10 and 15.
     static func epochRanges(_ epochs: [Int]) -> String {
         var parts: [String] = [], i = 0
         while i < epochs.count {
             var j = i
             while j + 1 < epochs.count && epochs[j + 1] == epochs[j] + 1 { j += 1 }
-            parts.append(j - i >= 2 ? "\(epochs[i])–\(epochs[j])" : (i...j).map { String(epochs[$0]) }.joined(separator: ", "))
+            parts += j - i >= 2 ? ["\(epochs[i])–\(epochs[j])"] : (i...j).map { String(epochs[$0]) }
             i = j + 1
         }
-        return parts.joined(separator: ", ")
+        return ReportContent.list(parts)
     }
 
     /// Box plots of every run, per arm, across configurations; y from zero.
