@@ -374,27 +374,28 @@ public final class FFNetwork: FFModel {
                     } else {
                         forward(l)
                     }
-                    accumulateGoodness(layer: l, columns: [c, c + 1], rows: n)
+                    accumulateGoodness(layer: l, labels: c..<c + 2, rows: n)
                 }
                 c += 2
             }
             buffers.setRows(n)
         }
         for label in c..<classes {
-            pass(.label(label)) { l in accumulateGoodness(layer: l, columns: [label], rows: n) }
+            pass(.label(label)) { l in accumulateGoodness(layer: l, labels: label..<label + 1, rows: n) }
         }
         return Kernels.misclassified(scores, labels: labels)
     }
 
-    /// Layer l's goodness of each label's rows (`columns`, `rows` rows each, stacked) into their score columns.
-    private func accumulateGoodness(layer l: Int, columns: [Int], rows n: Int) {
+    /// Layer l's goodness of each label's rows (`rows` rows a label, stacked in label order) into their score columns.
+    private func accumulateGoodness(layer l: Int, labels: Range<Int>, rows n: Int) {
         guard l + 1 >= ff.goodnessFromLayer else { return }
         let h = buffers.relu[l], g = rowScratch.row(1)
         Kernels.rowSumOfSquares(h, into: g)
         // min-ssq predicts the label of least goodness: the highest score of -goodness.
         let sign: Float = ff.minSSQ ? -1 : 1
-        for (i, c) in columns.enumerated() {
-            for r in 0..<n { scores[r, c] += sign * g[i * n + r] }
+        for c in labels {
+            let part = g + (c - labels.lowerBound) * n
+            for r in 0..<n { scores[r, c] += sign * part[r] }
         }
     }
 
