@@ -28,9 +28,11 @@ let package = Package(
         .target(name: "CCoreLatency", linkerSettings: [.linkedLibrary("pthread")]),
         // The locally connected layer's kernels and the FMA peak probe, chosen at run time by CPU features.
         .target(name: "CLocal", exclude: ["local_kernels.h"]),
+        // Persistent worker threads shared by the products (OpenBLAS at one thread each) and elementwise work.
+        .target(name: "CPool", linkerSettings: [.linkedLibrary("pthread")]),
         // The one seeded generator every module draws from.
         .target(name: "SplitMix"),
-        .target(name: "Tensor", dependencies: ["CBLAS", "SplitMix"]),
+        .target(name: "Tensor", dependencies: ["CBLAS", "CPool", "SplitMix"]),
         .target(name: "Datasets", dependencies: ["Tensor", "CZlib"]),
         .target(name: "Training", dependencies: ["Tensor", "Datasets", "Exports", "CLocal"]),
         .target(name: "RunStore", dependencies: ["SplitMix", .product(name: "GRDB", package: "GRDB.swift")]),

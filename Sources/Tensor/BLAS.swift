@@ -1,7 +1,10 @@
 import CBLAS
+import CPool
 import Foundation
 
-/// Thin, shape-checked entry points into OpenBLAS.
+/// Thin, shape-checked entry points into OpenBLAS. OpenBLAS runs at one
+/// thread; a product worth splitting is cut into one block of rows or
+/// columns of C per thread of `Pool`, each block a whole OpenBLAS call.
 public enum BLAS {
     /// C = alpha * op(A) * op(B) + beta * C, all row-major.
     /// Shapes are checked: a mismatch is a programming error, not bad input.
@@ -35,24 +38,65 @@ public enum BLAS {
         let probe = GemmProbe.shared
         let timed = probed && probe.isOn
         let start = timed ? Monotonic.now() : 0
-        cblas_sgemm(CblasRowMajor,
-                    transposeA ? CblasTrans : CblasNoTrans,
-                    transposeB ? CblasTrans : CblasNoTrans,
-                    Int32(m), Int32(n), Int32(k), alpha,
-                    a, Int32(max(lda, 1)), b, Int32(max(ldb, 1)),
-                    beta, c, Int32(max(ldc, 1)))
+        let parts = splitParts(m: m, n: n, k: k)
+        if parts == 1 {
+            call(transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+        } else if m >= n {
+            // Row blocks of C: rows of op(A).
+            Pool.run(parts: parts) { p, parts in
+                let r = block(m, part: p, parts: parts)
+                call(transposeA, transposeB, r.count, n, k, alpha, transposeA ? a + r.lowerBound : a + r.lowerBound * lda, lda,
+                     b, ldb, beta, c + r.lowerBound * ldc, ldc)
+            }
+        } else {
+            // Column blocks of C: columns of op(B).
+            Pool.run(parts: parts) { p, parts in
+                let r = block(n, part: p, parts: parts)
+                call(transposeA, transposeB, m, r.count, k, alpha, a, lda,
+                     transposeB ? b + r.lowerBound * ldb : b + r.lowerBound, ldb, beta, c + r.lowerBound, ldc)
+            }
+        }
         if timed {
             probe.add(GemmShape(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k),
                       seconds: Monotonic.now() - start)
         }
     }
 
-    /// Sets OpenBLAS's worker threads. Results are bit-identical between
-    /// runs at the same count, but not between counts (OpenBLAS splits the
-    /// products differently).
+    /// Products below this many multiply-adds run whole: splitting costs
+    /// more than it saves.
+    static let splitMinimum = 1 << 20
+
+    /// Blocks a product is split into: one per thread, each at least 16 rows or columns wide.
+    static func splitParts(m: Int, n: Int, k: Int) -> Int {
+        let threads = BLAS.threads
+        guard threads > 1, m * n * k >= splitMinimum else { return 1 }
+        return max(1, min(threads, max(m, n) / 16))
+    }
+
+    /// Part `part` of `parts` of 0..<extent, every block but the last a multiple of 16 wide.
+    static func block(_ extent: Int, part: Int, parts: Int) -> Range<Int> {
+        let width = extent / parts / 16 * 16
+        return part * width..<(part == parts - 1 ? extent : (part + 1) * width)
+    }
+
+    private static func call(_ transposeA: Bool, _ transposeB: Bool, _ m: Int, _ n: Int, _ k: Int, _ alpha: Float,
+                             _ a: UnsafePointer<Float>, _ lda: Int, _ b: UnsafePointer<Float>, _ ldb: Int,
+                             _ beta: Float, _ c: UnsafeMutablePointer<Float>, _ ldc: Int) {
+        cblas_sgemm(CblasRowMajor,
+                    transposeA ? CblasTrans : CblasNoTrans,
+                    transposeB ? CblasTrans : CblasNoTrans,
+                    Int32(m), Int32(n), Int32(k), alpha,
+                    a, Int32(max(lda, 1)), b, Int32(max(ldb, 1)),
+                    beta, c, Int32(max(ldc, 1)))
+    }
+
+    /// Sets the threads products and elementwise work run on. Results are
+    /// bit-identical between runs at the same count, but not between counts
+    /// (the products are split differently).
     public static func setThreads(_ n: Int) {
         threadScope.lock(); defer { threadScope.unlock() }
-        openblas_set_num_threads(Int32(n))
+        _ = started
+        ffb_pool_set_threads(Int32(n))
     }
 
     /// Runs `body` at `n` threads and restores the previous count. The count
@@ -67,7 +111,17 @@ public enum BLAS {
     }
 
     nonisolated(unsafe) private static let threadScope = NSRecursiveLock()
-    public static var threads: Int { Int(openblas_get_num_threads()) }
+    public static var threads: Int {
+        _ = started
+        return Int(ffb_pool_threads())
+    }
+
+    /// OpenBLAS's own count at start (OPENBLAS_NUM_THREADS, or the cores)
+    /// becomes the pool's; OpenBLAS itself then runs at one thread.
+    private static let started: Void = {
+        ffb_pool_set_threads(openblas_get_num_threads())
+        openblas_set_num_threads(1)
+    }()
     public static var config: String { String(cString: openblas_get_config()) }
     public static var coreName: String { String(cString: openblas_get_corename()) }
 }

@@ -208,27 +208,3 @@ public final class Adam: Optimizer {
         }
     }
 }
-
-/// Splits elementwise work over the threads `BLAS.setThreads` allows: an
-/// optimizer step streams every parameter, its gradient and its state
-/// through memory, and one core cannot saturate the memory bus. Small
-/// arrays run inline; results do not depend on the split (each element is
-/// updated by itself).
-public enum Chunks {
-    public static let minimum = 1 << 18
-
-    /// - Parameter minimum: the fewest items worth a thread of their own.
-    public static func run(_ count: Int, minimum: Int = minimum, _ body: (Range<Int>) -> Void) {
-        let threads = min(BLAS.threads, count / minimum)
-        guard threads > 1 else { body(0..<count); return }
-        let size = (count + threads - 1) / threads
-        withoutActuallyEscaping(body) { escapable in
-            // Each chunk touches only its own elements.
-            nonisolated(unsafe) let chunk = escapable
-            DispatchQueue.concurrentPerform(iterations: threads) { t in
-                chunk(t * size..<min(count, (t + 1) * size))
-            }
-        }
-    }
-}
-

@@ -140,7 +140,7 @@ extension HostFacts {
             ["os", "\(os), kernel \(kernel)"],
             ["openblas", blasConfig],
             ["openblas core", blasCore],
-            ["openblas threads", String(blasThreads)],
+            ["compute threads", "\(blasThreads) (OpenBLAS at 1 per product block)"],
             ["openblas env", blasEnvironment.isEmpty ? "(none set)"
                 : blasEnvironment.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")],
             ["cairo", cairo],

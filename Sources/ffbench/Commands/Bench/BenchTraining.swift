@@ -11,7 +11,7 @@ struct BenchGridOptions: ParsableArguments {
     var algorithms: String = "ff,bp"
     @Option(help: "Hidden layers, comma-separated (COUNTxWIDTH each).") var layers: String = "2x500,4x2000"
     @Option(name: .customLong("batch-sizes"), help: "Mini-batch sizes, comma-separated.") var batchSizes: String = "100,1000"
-    @Option(help: "BLAS threads (default: OpenBLAS's own choice).") var threads: Int?
+    @Option(help: "Compute threads products are split over (default: OPENBLAS_NUM_THREADS, or one per core).") var threads: Int?
     @Option(name: .customLong("stack-memory"), help: "FF: MiB allowed for stacked streams, as in 'ffbench train' (default 64; 0: one stream at a time).")
     var stackMemory: Int?
     @OptionGroup var data: DataDirectoryOption
