@@ -130,7 +130,7 @@ public final class LocalLayer {
         ffb_local_unpad_rows(&shape, below.data, ld, Int32(c.rows), dx.data)
     }
 
-    /// Locations or column blocks in contiguous ranges over OpenBLAS's
+    /// Locations or column blocks in contiguous ranges over the compute
     /// threads: each result is computed by one thread in a fixed order, so
     /// the split does not change it.
     static func split(_ count: Int, _ body: (Range<Int>) -> Void) { Chunks.run(count, minimum: 1, body) }
