@@ -108,13 +108,10 @@ int ffb_pool_threads(void) { return atomic_load(&thread_count); }
 
 void ffb_pool_run(ffb_pool_task task, void *context, int parts) {
     if (parts <= 1) { task(context, 0, 1); return; }
-    if (pthread_mutex_trylock(&owner) != 0) {
-        for (int p = 0; p < parts; p++) task(context, p, parts);
-        return;
-    }
-    if (parts > worker_count + 1) {
-        // More parts than threads (the count changed since they were planned).
-        pthread_mutex_unlock(&owner);
+    int held = pthread_mutex_trylock(&owner) == 0;
+    // More parts than threads: the count changed since they were planned.
+    if (held && parts > worker_count + 1) { pthread_mutex_unlock(&owner); held = 0; }
+    if (!held) {
         for (int p = 0; p < parts; p++) task(context, p, parts);
         return;
     }
