@@ -184,10 +184,15 @@ public enum Answer {
         return w
     }
 
-    /// What the design could detect, known before the data (a priori).
+    /// What the design could detect (a priori, from the runs each ratio uses): time per epoch and peak
+    /// RSS each with its own count, since disturbed runs can leave time fewer seeds than memory.
     static func design(_ c: ArmComparison) -> String {
-        guard let e = c.endpoint(Metrics.epochTime), let r = e.detectableRatio else { return "" }
-        let seeds = e.paired ? "\(e.n[0]) seeds per arm, paired" : "\(e.n[0]) and \(e.n[1]) runs, unpaired"
-        return "With \(seeds), the smallest ratio of time per epoch or peak RSS this study could detect with 80 % power at Holm's first-step level is \(Number.fixed(r, 2))× (or \(Number.fixed(1 / r, 2))×), for a run-to-run variation of \(Number.plain(100 * c.plan.pilotCV)) % (\(c.plan.declared.contains("pilot_cv") ? "the study's declared pilot CV" : "the default pilot CV"))."
+        let parts = [Metrics.epochTime, Metrics.peakRSS].compactMap { m -> String? in
+            guard let e = c.endpoint(m), let r = e.detectableRatio else { return nil }
+            let seeds = e.paired ? "\(e.n[0]) seeds per arm, paired" : "\(e.n[0]) and \(e.n[1]) runs, unpaired"
+            return "\(m.what) \(Number.fixed(r, 2))× (or \(Number.fixed(1 / r, 2))×) with \(seeds)"
+        }
+        guard !parts.isEmpty else { return "" }
+        return "The smallest ratio this study could detect with 80 % power at Holm's first-step level, for a run-to-run variation of \(Number.plain(100 * c.plan.pilotCV)) % (\(c.plan.declared.contains("pilot_cv") ? "the study's declared pilot CV" : "the default pilot CV")): \(parts.joined(separator: "; "))."
     }
 }
