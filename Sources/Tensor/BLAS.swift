@@ -62,15 +62,23 @@ public enum BLAS {
         }
     }
 
-    /// Products below this many multiply-adds run whole: splitting costs
-    /// more than it saves.
-    static let splitMinimum = 1 << 20
+    /// The fewest multiply-adds a block may hold. OpenBLAS 0.3.21 sends a
+    /// product of at most 100^3 to its small-matrix kernels and (at one
+    /// thread, with alpha 1 and beta 0, no transposes) one below 28 * 512^2
+    /// to its direct kernel; both round differently from its packed path. A
+    /// block at least this large takes the packed path, as the whole product
+    /// does, so a product gives the same bits at every thread count.
+    static let blockMinimum = 28 * 512 * 512
 
-    /// Blocks a product is split into: one per thread, each at least 16 rows or columns wide.
+    /// Blocks a product is split into: one per thread, each at least 16 rows
+    /// or columns wide and `blockMinimum` multiply-adds.
     static func splitParts(m: Int, n: Int, k: Int) -> Int {
         let threads = BLAS.threads
-        guard threads > 1, m * n * k >= splitMinimum else { return 1 }
-        return max(1, min(threads, max(m, n) / 16))
+        let extent = max(m, n), across = m * n * k / extent
+        var parts = min(threads, extent / 16)
+        // The first blocks are the narrowest (widths round down to 16).
+        while parts > 1 && block(extent, part: 0, parts: parts).count * across < blockMinimum { parts -= 1 }
+        return max(parts, 1)
     }
 
     /// Part `part` of `parts` of 0..<extent, every block but the last a multiple of 16 wide.
@@ -90,9 +98,9 @@ public enum BLAS {
                     beta, c, Int32(max(ldc, 1)))
     }
 
-    /// Sets the threads products and elementwise work run on. Results are
-    /// bit-identical between runs at the same count, but not between counts
-    /// (the products are split differently).
+    /// Sets the threads products and elementwise work run on. Results do not
+    /// depend on the count: a block of a product is computed as in the whole
+    /// product, and elementwise work updates each element by itself.
     public static func setThreads(_ n: Int) {
         threadScope.lock(); defer { threadScope.unlock() }
         _ = started

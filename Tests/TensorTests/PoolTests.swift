@@ -6,9 +6,11 @@ import Testing
 /// every part runs once, nested or concurrent use gives the same numbers,
 /// and an idle process does not keep a core busy.
 @Suite(.serialized) struct PoolTests {
-    /// Shapes large enough to split: batch-shaped forward, gradient-below and weight-gradient products, and odd sizes.
+    /// Batch-shaped forward, gradient-below and weight-gradient products, odd sizes, and shapes near the
+    /// smallest block (OpenBLAS's small-matrix and direct kernels round differently from its packed path).
     static let shapes: [(m: Int, n: Int, k: Int)] = [(100, 700, 300), (100, 300, 700), (300, 290, 100), (33, 1001, 64), (1000, 40, 50),
-                                                     (100, 500, 784), (100, 2000, 500), (20, 256, 205), (512, 512, 4), (100, 10, 2000)]
+                                                     (100, 500, 784), (100, 2000, 500), (20, 256, 205), (512, 512, 4), (100, 10, 2000),
+                                                     (101, 1999, 77), (1003, 97, 161), (1003, 97, 151), (2000, 10, 100), (784, 500, 100)]
 
     static func product(_ s: (m: Int, n: Int, k: Int), _ tA: Bool, _ tB: Bool, seed: UInt64) -> (Matrix, Matrix, Matrix) {
         let a = tA ? Ref.random(s.k, s.m, seed: seed) : Ref.random(s.m, s.k, seed: seed)
@@ -16,21 +18,44 @@ import Testing
         return (a, b, Ref.random(s.m, s.n, seed: seed + 2))
     }
 
-    @Test(arguments: [(false, false), (false, true), (true, false), (true, true)])
-    func aSplitProductEqualsTheWholeProductWithinRounding(transposeA: Bool, transposeB: Bool) {
+    /// A run's numbers must not depend on `--threads`: each block is computed as in the whole product.
+    @Test(arguments: [(false, false), (false, true), (true, false), (true, true)], [(Float(1), Float(0)), (0.5, 1)])
+    func aSplitProductEqualsTheWholeProductToTheBit(transposes: (Bool, Bool), scale: (alpha: Float, beta: Float)) {
+        let (transposeA, transposeB) = transposes
+        var split = 0
         for (i, s) in Self.shapes.enumerated() {
             let (a, b, c) = Self.product(s, transposeA, transposeB, seed: UInt64(10 * i))
-            let whole = Matrix(rows: s.m, cols: s.n, values: c.values), split = Matrix(rows: s.m, cols: s.n, values: c.values)
-            BLAS.withThreads(1) { BLAS.gemm(a, transposeA: transposeA, b, transposeB: transposeB, into: whole, alpha: 0.5, beta: 1) }
-            BLAS.withThreads(2) {
-                #expect(BLAS.threads == 2)
-                BLAS.gemm(a, transposeA: transposeA, b, transposeB: transposeB, into: split, alpha: 0.5, beta: 1)
+            let whole = Matrix(rows: s.m, cols: s.n, values: c.values)
+            BLAS.withThreads(1) {
+                BLAS.gemm(a, transposeA: transposeA, b, transposeB: transposeB, into: whole, alpha: scale.alpha, beta: scale.beta)
             }
-            // Each element is one OpenBLAS dot product either way, and most shapes give the whole product to
-            // the bit; a block may take another of OpenBLAS's paths (a 50-row half of 100x10x2000 does), which
-            // rounds differently.
-            let error = Ref.maxRelativeError(Ref.doubles(split), Ref.doubles(whole))
-            #expect(error <= 4 * Double(s.k) * Double(Float.ulpOfOne), "\(s) tA=\(transposeA) tB=\(transposeB): \(error)")
+            for threads in [2, 3] {
+                let parts = Matrix(rows: s.m, cols: s.n, values: c.values)
+                BLAS.withThreads(threads) {
+                    if BLAS.splitParts(m: s.m, n: s.n, k: s.k) > 1 { split += 1 }
+                    BLAS.gemm(a, transposeA: transposeA, b, transposeB: transposeB, into: parts, alpha: scale.alpha, beta: scale.beta)
+                }
+                let differing = zip(parts.values, whole.values).filter { $0.bitPattern != $1.bitPattern }.count
+                #expect(differing == 0, "\(s) tA=\(transposeA) tB=\(transposeB) at \(threads) threads: \(differing) elements differ")
+            }
+        }
+        #expect(split >= 12, "most shapes must split for the comparison to mean something")
+    }
+
+    /// Every block holds at least the smallest packed product, however the widths round.
+    @Test func noBlockFallsBelowThePackedPath() {
+        for threads in 2...4 {
+            BLAS.withThreads(threads) {
+                for m in stride(from: 16, through: 2100, by: 29) {
+                    for (n, k) in [(10, 2000), (2000, 100), (500, 784), (97, 161)] {
+                        let parts = BLAS.splitParts(m: m, n: n, k: k)
+                        let extent = max(m, n), across = m * n * k / extent
+                        for p in 0..<parts where parts > 1 {
+                            #expect(BLAS.block(extent, part: p, parts: parts).count * across >= BLAS.blockMinimum)
+                        }
+                    }
+                }
+            }
         }
     }
 

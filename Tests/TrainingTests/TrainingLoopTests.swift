@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 import Datasets
-import Tensor
+@testable import Tensor
 @testable import Training
 
 /// Collects what a run reports.
@@ -58,6 +58,24 @@ final class Recording: TrainingObserver {
         #expect(a.map(\.trainLoss) == b.map(\.trainLoss))
         #expect(a.map(\.testError) == b.map(\.testError))
         #expect(a.map(\.trainLoss) != c.map(\.trainLoss))
+    }
+
+    /// `--threads` changes the speed, never the numbers: 2x500 at batch 100 splits its products at two
+    /// threads (the 2x64 nets above are too small to), and must train to the same bits as one thread.
+    @Test(arguments: [TrainingConfig.Algorithm.ff, .bp])
+    func theThreadCountChangesNoNumber(algorithm: TrainingConfig.Algorithm) throws {
+        var c = config(algorithm)
+        c.layers = "2x500"
+        c.batchSize = 100
+        let one = try BLAS.withThreads(1) { try run(c).1 }
+        let two = try BLAS.withThreads(2) {
+            #expect(BLAS.splitParts(m: 100, n: 500, k: 500) == 2, "the forward product must split")
+            return try run(c).1
+        }
+        #expect(one.count == 2)
+        #expect(one.map(\.trainLoss) == two.map(\.trainLoss))
+        #expect(one.map(\.validationError) == two.map(\.validationError))
+        #expect(one.map(\.testError) == two.map(\.testError))
     }
 
     @Test func ffLearnsAndReportsBothTestErrors() throws {

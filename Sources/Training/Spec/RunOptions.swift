@@ -67,7 +67,7 @@ public enum RunOptions {
         Option(name: "schedule", value: "constant|half-linear", help: "Learning-rate schedule: constant, or half-linear (constant, then linear decay to 0 over the second half).") { s, v throws(TrainingError) in
             s.config.schedule = try choice(TrainingConfig.Schedule.self, "schedule", v)
         },
-        Option(name: "threads", value: "N", help: "Compute threads (products are split over them), 1 to 4 per core of this machine; repeat runs at the same count are bit-identical.") { s, v throws(TrainingError) in
+        Option(name: "threads", value: "N", help: "Compute threads (products are split over them), 1 to 4 per core of this machine; the count changes the speed, never the numbers.") { s, v throws(TrainingError) in
             s.config.threads = try int("threads", v, 1...maxThreads)
         },
         Option(name: "label-value", value: "X", help: "FF: value of the one-hot label in the first 10 inputs, finite and above 0 (default 1, the pixel scale).") { s, v throws(TrainingError) in
