@@ -45,8 +45,8 @@ final class Recording: TrainingObserver {
 
     @Test(arguments: [TrainingConfig.Algorithm.ff, .bp], [1, 2])
     func sameSeedGivesIdenticalLossesAndDifferentSeedsDiffer(algorithm: TrainingConfig.Algorithm, threads: Int) throws {
-        // Bit-identity holds at a fixed thread count (each product is split the same way every
-        // time); the scope keeps other tests from changing it between the runs.
+        // Repeat runs at one and at two threads; the scope keeps other tests from changing the
+        // count between the runs (theThreadCountChangesNoNumber compares the counts).
         let (o1, a, b, c) = try BLAS.withThreads(threads) {
             let (o1, a) = try run(config(algorithm))
             let (_, b) = try run(config(algorithm))
